@@ -1,0 +1,58 @@
+# Dramaturg: `make run` serves the demo, `make test` runs every test. Both install what is missing.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export UV_PYTHON := python3
+# uv is installed with pip into the machine's Python and called through it.
+UV := python3 -m uv
+DJANGO := $(UV) run --frozen dramaturg
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help install browser run serve test lint format messages demo clean
+
+help:
+	@echo "make run    install, migrate, load the demo and serve on http://$(HOST):$(PORT)"
+	@echo "make test   install (with Debian's chromium) and run the whole test suite"
+	@echo "make lint   ruff and mypy;  make messages  refresh the translation catalogues"
+
+install:
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	$(UV) sync --frozen --quiet
+	@command -v msgfmt >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq gettext; }
+	$(UV) run --frozen dramaturg compilemessages --ignore=.venv -v 0
+
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+run: install
+	$(DJANGO) migrate --no-input -v 0
+	$(DJANGO) collectstatic --no-input -v 0
+	$(DJANGO) demo
+	$(UV) run --frozen gunicorn dramaturg.config.wsgi --bind $(HOST):$(PORT) \
+	  --workers 2 --threads 4 --access-logfile - --forwarded-allow-ips=127.0.0.1
+
+test: install browser
+	$(UV) run --frozen pytest $(PYTEST_ARGS)
+
+lint: install
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen mypy src
+
+format: install
+	$(UV) run --frozen ruff format .
+	$(UV) run --frozen ruff check --fix .
+
+messages: install
+	cd src/dramaturg && $(UV) run --frozen dramaturg makemessages -l nl -l en --no-obsolete \
+	  --add-location file --ignore=static
+	$(UV) run --frozen dramaturg compilemessages --ignore=.venv -v 0
+
+demo: install
+	$(DJANGO) migrate --no-input -v 0
+	$(DJANGO) demo
+
+clean:
+	rm -rf .venv var .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,1 @@
+"""Accounts: users who log in with their e-mail address, invitations, password reset."""

@@ -1,0 +1,1 @@
+"""Quality cards (kwaliteitskaarten). For now: the four stages of the dramaturgical lens."""

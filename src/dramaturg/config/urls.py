@@ -1,0 +1,16 @@
+"""The URL map. School pages live under /s/<school_slug>/, board pages under /b/<board_slug>/."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("dramaturg.core.urls")),
+    path("accounts/", include("dramaturg.accounts.urls")),
+    path("", include("dramaturg.schools.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "dramaturg.core.views.bad_request"
+handler403 = "dramaturg.core.views.permission_denied"
+handler404 = "dramaturg.core.views.page_not_found"
+handler500 = "dramaturg.core.views.server_error"

@@ -1,0 +1,1 @@
+"""Schools: boards, schools (the tenant), teams, school years, memberships and roles."""

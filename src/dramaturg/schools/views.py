@@ -1,0 +1,104 @@
+"""School and board pages. Thin: tenancy decorators authorise, services write."""
+
+from django.contrib import messages
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dramaturg.cards.stages import STAGE_INFO
+from dramaturg.schools import services
+from dramaturg.schools.forms import SchoolForm, TeamForm
+from dramaturg.schools.models import Membership, School, Team
+from dramaturg.schools.roles import Perm, role_has
+from dramaturg.schools.tenancy import board_view, get_in_school, school_view
+
+
+@school_view()
+def school_home(request: HttpRequest) -> HttpResponse:
+    school = request.school  # type: ignore[attr-defined]
+    teams = school.teams.annotate(
+        size=Count("memberships", filter=Q(memberships__ended_on__isnull=True))
+    )
+    return render(
+        request,
+        "schools/home.html",
+        {
+            "school": school,
+            "stages": STAGE_INFO,
+            "teams": teams,
+            "can_manage": role_has(request.membership.role, Perm.MANAGE_STAFF),  # type: ignore[attr-defined]
+        },
+    )
+
+
+@school_view()
+def staff_list(request: HttpRequest) -> HttpResponse:
+    school = request.school  # type: ignore[attr-defined]
+    memberships = (
+        Membership.objects.active()
+        .filter(school=school)
+        .select_related("user")
+        .prefetch_related(Prefetch("teams", queryset=Team.objects.order_by("name")))
+        .order_by("user__display_name")
+    )
+    return render(
+        request,
+        "schools/staff.html",
+        {
+            "school": school,
+            "memberships": memberships,
+            "can_manage": role_has(request.membership.role, Perm.MANAGE_STAFF),  # type: ignore[attr-defined]
+        },
+    )
+
+
+@school_view(Perm.MANAGE_STAFF)
+def team_create(request: HttpRequest) -> HttpResponse:
+    school = request.school  # type: ignore[attr-defined]
+    form = TeamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        team = services.create_team(request.user, school, form.cleaned_data["name"])
+        messages.success(request, _("Team “%(name)s” is ready.") % {"name": team.name})
+        return redirect("schools:home", school_slug=school.slug)
+    return render(request, "schools/team_form.html", {"school": school, "form": form})
+
+
+@school_view(Perm.MANAGE_STAFF)
+@require_POST
+def membership_end(request: HttpRequest, membership_id: int) -> HttpResponse:
+    school = request.school  # type: ignore[attr-defined]
+    membership = get_in_school(
+        Membership.objects.active().select_related("user"), school, pk=membership_id
+    )
+    if membership.user_id == request.user.pk:
+        messages.error(request, _("You cannot take yourself off the staff list."))
+    else:
+        services.end_membership(request.user, membership)
+        messages.success(
+            request,
+            _("%(name)s is no longer on the staff list. The history is kept.")
+            % {"name": membership.user.display_name},
+        )
+    return redirect("schools:staff", school_slug=school.slug)
+
+
+@board_view()
+def board_home(request: HttpRequest) -> HttpResponse:
+    board = request.board  # type: ignore[attr-defined]
+    schools = School.objects.filter(board=board).annotate(
+        staff=Count("memberships", filter=Q(memberships__ended_on__isnull=True))
+    )
+    return render(request, "schools/board_home.html", {"board": board, "schools": schools})
+
+
+@board_view()
+def school_create(request: HttpRequest) -> HttpResponse:
+    board = request.board  # type: ignore[attr-defined]
+    form = SchoolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        school = services.create_school(request.user, board, **form.cleaned_data)
+        messages.success(request, _("School “%(name)s” has been added.") % {"name": school.name})
+        return redirect("schools:board_home", board_slug=board.slug)
+    return render(request, "schools/school_form.html", {"board": board, "form": form})
