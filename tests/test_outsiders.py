@@ -11,6 +11,65 @@ from django.urls import reverse
 
 from dramaturg.schools.models import Membership
 
+
+def _invitation_in_school(w):
+    from dramaturg.accounts.services import invite_to_school
+
+    return invite_to_school(w.leader, w.school, email="nieuw@vuurtoren.test", role="member")
+
+
+def _card(w):
+    from dramaturg.cards.services.content import create_card
+
+    return create_card(w.leader, w.school, stage="podium", title_nl="X", team=w.team_a)
+
+
+def _card_args(w):
+    return [w.school.slug, _card(w).pk]
+
+
+def _amendment_args(w):
+    from dramaturg.cards.services.discussion import propose_amendment
+
+    card = _card(w)
+    amendment = propose_amendment(
+        w.teacher,
+        card,
+        kind="card",
+        target_id=None,
+        field="title",
+        language="nl",
+        proposed_text="Y",
+        reason="Korter.",
+    )
+    return [w.school.slug, card.pk, amendment.pk]
+
+
+def _round_args(w):
+    from dramaturg.cards.services.consent import open_round
+
+    card = _card(w)
+    return [w.school.slug, card.pk, open_round(w.leader, card).pk]
+
+
+def _version_args(w):
+    from dramaturg.cards.services.consent import answer, open_round
+
+    card = _card(w)
+    consent_round = open_round(w.leader, card)
+    answer(w.teacher, consent_round, "consent")
+    answer(w.culture_carrier, consent_round, "consent")
+    return [w.school.slug, card.pk, 1]
+
+
+def _goal_args(w, *extra):
+    from dramaturg.cards.services.content import add_goal
+
+    card = _card(w)
+    goal = add_goal(w.leader, card, title_nl="Doel")
+    return [w.school.slug, card.pk, "goal", goal.pk, *extra]
+
+
 OUTSIDER_CASES = {
     "schools:home": lambda w: [w.school.slug],
     "schools:staff": lambda w: [w.school.slug],
@@ -19,8 +78,41 @@ OUTSIDER_CASES = {
         w.school.slug,
         Membership.objects.get(user=w.teacher, school=w.school).pk,
     ],
+    "schools:staff_import": lambda w: [w.school.slug],
+    "schools:staff_import_preview": lambda w: [w.school.slug],
+    "schools:staff_import_confirm": lambda w: [w.school.slug],
+    "schools:staff_import_example": lambda w: [w.school.slug],
+    "schools:invitations": lambda w: [w.school.slug],
+    "schools:invitation_revoke": lambda w: [w.school.slug, _invitation_in_school(w).pk],
+    "schools:invite_leader": lambda w: [w.board.slug],
     "schools:board_home": lambda w: [w.board.slug],
     "schools:school_create": lambda w: [w.board.slug],
+    "cards:comment": _card_args,
+    "cards:propose": _card_args,
+    "cards:amendment_accept": _amendment_args,
+    "cards:amendment_decline": _amendment_args,
+    "cards:round_open": _card_args,
+    "cards:round_detail": _round_args,
+    "cards:round_answer": _round_args,
+    "cards:round_withdraw": _round_args,
+    "cards:round_close": _round_args,
+    "cards:versions": _card_args,
+    "cards:version_detail": _version_args,
+    "cards:compare": _card_args,
+    "cards:agreements": lambda w: [w.school.slug],
+    "cards:stage": lambda w: [w.school.slug, "podium"],
+    "cards:list": lambda w: [w.school.slug],
+    "cards:create": lambda w: [w.school.slug],
+    "cards:detail": _card_args,
+    "cards:edit_item": lambda w: _goal_args(w),
+    "cards:add_item": lambda w: [*_card_args(w), "goal"],
+    "cards:remove_item": lambda w: _goal_args(w),
+    "cards:move_item": lambda w: _goal_args(w, "up"),
+    "cards:open_discussion": _card_args,
+    "cards:new_draft": _card_args,
+    "cards:archive": _card_args,
+    "sources:list": lambda w: [w.school.slug],
+    "sources:create": lambda w: [w.school.slug],
 }
 
 

@@ -20,6 +20,7 @@ NON_TENANT = {
     "accounts:password_reset_done",
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
+    "accounts:invitation",
 }
 
 

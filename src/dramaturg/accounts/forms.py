@@ -1,10 +1,16 @@
-"""Forms for signing in and choosing a password."""
+"""Forms for signing in, inviting people and accepting an invitation with a new password."""
+
+from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from dramaturg.accounts.models import normalize_email
+from dramaturg.accounts.models import User, normalize_email
+from dramaturg.schools.models import Board, School, Team
+from dramaturg.schools.roles import SCHOOL_ROLES, Role
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -24,3 +30,116 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     def clean_username(self) -> str:
         return normalize_email(self.cleaned_data["username"])
+
+
+def _password_help() -> str:
+    return " ".join(str(text) for text in password_validation.password_validators_help_texts())
+
+
+class InvitationForm(forms.Form):
+    """A leader invites one person to the school."""
+
+    display_name = forms.CharField(
+        label=_("Name"),
+        max_length=150,
+        required=False,
+        help_text=_("Optional: the person can fill in or correct their name when they accept."),
+    )
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        error_messages={
+            "required": _("Fill in the e-mail address of the person you invite."),
+            "invalid": _("This is not a valid e-mail address."),
+        },
+    )
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[(role.value, role.label) for role in SCHOOL_ROLES],
+        initial=Role.MEMBER,
+    )
+    teams = forms.ModelMultipleChoiceField(
+        label=_("Teams"),
+        queryset=Team.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the school's own teams can be chosen: another school's team id is invalid.
+        self.fields["teams"].queryset = Team.objects.filter(school=school).order_by("name")  # type: ignore[attr-defined]
+
+    def clean_email(self) -> str:
+        return normalize_email(self.cleaned_data["email"])
+
+    def clean_display_name(self) -> str:
+        return self.cleaned_data["display_name"].strip()
+
+
+class LeaderInvitationForm(forms.Form):
+    """A board admin invites a school leader to one of the board's schools."""
+
+    school = forms.ModelChoiceField(
+        label=_("School"),
+        queryset=School.objects.none(),
+        empty_label=None,
+    )
+    display_name = forms.CharField(label=_("Name"), max_length=150, required=False)
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        error_messages={
+            "required": _("Fill in the e-mail address of the person you invite."),
+            "invalid": _("This is not a valid e-mail address."),
+        },
+    )
+
+    def __init__(self, *args: Any, board: Board, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = School.objects.filter(board=board).order_by("name")  # type: ignore[attr-defined]
+
+    def clean_email(self) -> str:
+        return normalize_email(self.cleaned_data["email"])
+
+    def clean_display_name(self) -> str:
+        return self.cleaned_data["display_name"].strip()
+
+
+class AcceptInvitationForm(SetPasswordMixin, forms.Form):
+    """A new person accepts an invitation: their name and a password, typed twice."""
+
+    display_name = forms.CharField(
+        label=_("Your name"),
+        max_length=150,
+        error_messages={"required": _("Fill in your name, as your colleagues know you.")},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    password1 = forms.CharField(
+        label=_("Choose a password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=lazy(_password_help, str)(),
+    )
+    password2 = forms.CharField(
+        label=_("The same password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        self.email = email
+        super().__init__(*args, **kwargs)
+
+    def clean_display_name(self) -> str:
+        name = self.cleaned_data["display_name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Fill in your name, as your colleagues know you."))
+        return name
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        self.validate_passwords()
+        # A provisional user, so the validators can refuse a password that looks like the
+        # person's own name or e-mail address.
+        provisional = User(email=self.email, display_name=cleaned.get("display_name", ""))
+        self.validate_password_for_user(provisional)
+        return cleaned

@@ -14,6 +14,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dramaturg.schools.roles import Role
+
 
 def normalize_email(email: str) -> str:
     """E-mail addresses are compared case-insensitively: we store them lower-cased."""
@@ -96,6 +98,15 @@ class InvitationQuerySet(models.QuerySet["Invitation"]):
     def usable(self) -> InvitationQuerySet:
         return self.pending().filter(expires_at__gt=timezone.now())
 
+    def accepted(self) -> InvitationQuerySet:
+        return self.filter(accepted_at__isnull=False)
+
+    def lapsed(self) -> InvitationQuerySet:
+        """Never accepted, and no longer usable: withdrawn or past the expiry date."""
+        return self.filter(accepted_at__isnull=True).filter(
+            models.Q(revoked_at__isnull=False) | models.Q(expires_at__lte=timezone.now())
+        )
+
 
 class Invitation(models.Model):
     """A single-use link that lets a person set a password and join a school or board."""
@@ -139,3 +150,7 @@ class Invitation(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
+
+    @property
+    def role_label(self) -> str:
+        return str(Role(self.role).label) if self.role in Role.values else self.role

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "dramaturg.core",
     "dramaturg.accounts",
     "dramaturg.schools",
+    "dramaturg.sources",
+    "dramaturg.cards",
 ]
 
 MIDDLEWARE = [
@@ -120,6 +122,9 @@ INVITATION_VALID_DAYS = 14
 AXES_FAILURE_LIMIT = env_int("DRAMATURG_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The login form and authenticate() call the e-mail address `username`; axes would otherwise
+# look for `email` (our USERNAME_FIELD), record failures without a name and never lock anyone.
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

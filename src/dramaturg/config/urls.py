@@ -7,6 +7,8 @@ urlpatterns = [
     path("", include("dramaturg.core.urls")),
     path("accounts/", include("dramaturg.accounts.urls")),
     path("", include("dramaturg.schools.urls")),
+    path("", include("dramaturg.cards.urls")),
+    path("", include("dramaturg.sources.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -29,6 +29,21 @@ class Board(models.Model):
         return self.name
 
 
+class Quorum(models.TextChoices):
+    """A share of the eligible members, stored as an exact fraction."""
+
+    HALF = "1/2", _("half of the members")
+    TWO_THIRDS = "2/3", _("two thirds of the members")
+    THREE_QUARTERS = "3/4", _("three quarters of the members")
+    ALL = "1/1", _("all members")
+
+    @staticmethod
+    def required(quorum: str, eligible: int) -> int:
+        """How many answers a quorum needs out of `eligible` members (rounded up, at least 1)."""
+        numerator, denominator = (int(part) for part in quorum.split("/"))
+        return max(1, -(-eligible * numerator // denominator))
+
+
 class School(models.Model):
     """One school (location): the tenant every school page belongs to."""
 
@@ -45,6 +60,13 @@ class School(models.Model):
         _("anonymity threshold"),
         default=settings.ANONYMITY_THRESHOLD,
         help_text=_("No result is shown for a group with fewer respondents (at least 3)."),
+    )
+    consent_quorum = models.CharField(
+        _("quorum for adopting a card"),
+        max_length=3,
+        choices=Quorum.choices,
+        default=Quorum.TWO_THIRDS,
+        help_text=_("The share of members who must have answered before a card can be adopted."),
     )
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -23,12 +23,13 @@ class Perm(StrEnum):
 
     VIEW_SCHOOL = "view_school"
     FACILITATE = "facilitate"
+    DECIDE = "decide"
     MANAGE_STAFF = "manage_staff"
     MANAGE_BOARD = "manage_board"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
-    Role.LEADER: frozenset({Perm.VIEW_SCHOOL, Perm.FACILITATE, Perm.MANAGE_STAFF}),
+    Role.LEADER: frozenset({Perm.VIEW_SCHOOL, Perm.FACILITATE, Perm.DECIDE, Perm.MANAGE_STAFF}),
     Role.CULTURE_CARRIER: frozenset({Perm.VIEW_SCHOOL, Perm.FACILITATE}),
     Role.MEMBER: frozenset({Perm.VIEW_SCHOOL}),
     Role.BOARD_ADMIN: frozenset({Perm.MANAGE_BOARD}),

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from dramaturg.accounts.models import User
 from dramaturg.schools.models import Board, Membership, School, Team, TeamMembership
 from dramaturg.schools.roles import SCHOOL_ROLES, Perm, Role
+from dramaturg.schools.staff_import import StaffRow
+from dramaturg.schools.staff_import_plan import (
+    ImportHasProblems,
+    Outcome,
+    StaleImport,
+    plan_import,
+)
 from dramaturg.schools.tenancy import authorize_board, authorize_school
 
 
@@ -91,3 +100,65 @@ def end_membership(actor: Any, membership: Membership, ended_on: dt.date | None 
         authorize_board(actor, membership.board)
     membership.ended_on = ended_on or timezone.localdate()
     membership.save(update_fields=["ended_on"])
+
+
+@dataclass
+class ImportResult:
+    """What a staff import did. `new_memberships` are the people to invite."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    teams_created: int = 0
+    new_memberships: list[Membership] = field(default_factory=list)
+
+
+@transaction.atomic
+def import_staff(
+    actor: Any,
+    school: School,
+    rows: Sequence[StaffRow],
+    *,
+    expected_fingerprint: str | None = None,
+) -> ImportResult:
+    """Import checked staff rows: create accounts, teams and memberships; all or nothing.
+
+    Refuses (ImportHasProblems) while any row has a problem, and (StaleImport) when
+    `expected_fingerprint` is given and the plan no longer matches the preview the leader
+    confirmed. Existing people are found by e-mail address in any case; new people get an
+    account without a usable password (they set one through an invitation). Re-importing the
+    same list writes nothing. Sends no mail: the caller invites `new_memberships`.
+    """
+    authorize_school(actor, school, Perm.MANAGE_STAFF)
+    # Serialise imports per school (a double submit, two leaders at once): the second one
+    # plans after the first has committed and finds nothing left to do. SQLite ignores
+    # FOR UPDATE but runs one writer at a time anyway.
+    list(School.objects.select_for_update().filter(pk=school.pk).values_list("pk", flat=True))
+    plan = plan_import(school, rows, actor=actor)
+    if plan.has_problems:
+        raise ImportHasProblems
+    if expected_fingerprint is not None and expected_fingerprint != plan.fingerprint:
+        raise StaleImport
+    result = ImportResult()
+    created_teams: dict[str, Team] = {}
+    for key, name in plan.new_teams.items():
+        created_teams[key], created = Team.objects.get_or_create(school=school, name=name)
+        result.teams_created += int(created)
+    for row_plan in plan.rows:
+        if row_plan.outcome == Outcome.UNCHANGED:
+            # Planned inside this transaction, under the lock: there is nothing to write.
+            result.unchanged += 1
+            continue
+        row = row_plan.row
+        assert row.role is not None  # a row without a known role has a problem
+        user = row_plan.user or User.objects.create_user(row.email, None, display_name=row.name)
+        teams = [t if isinstance(t, Team) else created_teams[t] for t in row_plan.teams]
+        membership, changed = ensure_school_membership(user, school, row.role, teams)
+        if row_plan.outcome in (Outcome.NEW_PERSON, Outcome.JOINS):
+            result.added += 1
+            result.new_memberships.append(membership)
+        elif changed:
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    return result

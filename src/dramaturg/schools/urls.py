@@ -1,6 +1,7 @@
 from django.urls import path
 
-from dramaturg.schools import views
+from dramaturg.accounts import invitation_views
+from dramaturg.schools import staff_import_views, views
 
 app_name = "schools"
 urlpatterns = [
@@ -12,6 +13,39 @@ urlpatterns = [
         views.membership_end,
         name="membership_end",
     ),
+    path(
+        "s/<slug:school_slug>/staff/import/",
+        staff_import_views.staff_import,
+        name="staff_import",
+    ),
+    path(
+        "s/<slug:school_slug>/staff/import/preview/",
+        staff_import_views.staff_import_preview,
+        name="staff_import_preview",
+    ),
+    path(
+        "s/<slug:school_slug>/staff/import/confirm/",
+        staff_import_views.staff_import_confirm,
+        name="staff_import_confirm",
+    ),
+    path(
+        "s/<slug:school_slug>/staff/import/example.csv",
+        staff_import_views.staff_import_example,
+        name="staff_import_example",
+    ),
+    path(
+        "s/<slug:school_slug>/invitations/",
+        invitation_views.invitation_list,
+        name="invitations",
+    ),
+    path(
+        "s/<slug:school_slug>/invitations/<int:invitation_id>/revoke/",
+        invitation_views.invitation_revoke,
+        name="invitation_revoke",
+    ),
     path("b/<slug:board_slug>/", views.board_home, name="board_home"),
+    path(
+        "b/<slug:board_slug>/invite-leader/", invitation_views.invite_leader, name="invite_leader"
+    ),
     path("b/<slug:board_slug>/schools/new/", views.school_create, name="school_create"),
 ]

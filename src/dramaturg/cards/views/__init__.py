@@ -1,0 +1,1 @@
+"""Card views: `content` (read and edit a card) and `team` (discuss, amend, consent, versions)."""

@@ -1,0 +1,1 @@
+"""Library of sources (books, podcasts, videos, articles, websites) linked to interventions."""

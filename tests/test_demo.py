@@ -1,0 +1,131 @@
+"""The demo data: one board, three schools with teams and believable staff, created once."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db.models import Count, Q
+from django.http import HttpRequest
+from django.test import Client
+from django.urls import reverse
+
+from dramaturg.accounts.models import User
+from dramaturg.schools.demo_data import ACCOUNTS, BOARD_SLUG, DEMO_PASSWORD, SCHOOLS
+from dramaturg.schools.models import Board, Membership, School, SchoolYear
+from dramaturg.schools.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+TUSSENVOEGSELS = {"van", "de", "der", "den", "ter", "het", "'t", "el"}
+
+
+def run_demo() -> str:
+    out = StringIO()
+    call_command("demo", stdout=out)
+    return out.getvalue()
+
+
+def row_counts() -> dict[str, int]:
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
+def looks_like_a_name(name: str) -> bool:
+    """A capitalised first and last name with particles between: Anouk van der Meer."""
+    words = name.split(" ")
+    if len(words) < 2 or any(ch.isdigit() for ch in name):
+        return False
+    first, *middle, last = words
+    return (
+        first.isalpha()
+        and first[0].isupper()
+        and last.isalpha()
+        and last[0].isupper()
+        and all(word in TUSSENVOEGSELS for word in middle)
+    )
+
+
+@pytest.fixture
+def demo() -> str:
+    return run_demo()
+
+
+def test_demo_creates_one_board_with_two_primary_and_one_secondary_school(demo):
+    board = Board.objects.get(slug=BOARD_SLUG)
+    assert board.name.startswith("Stichting ")
+    schools = School.objects.filter(board=board)
+    assert sorted(schools.values_list("sector", flat=True)) == ["po", "po", "vo"]
+    assert all(school.city for school in schools)
+
+
+def test_every_school_has_teams_a_leader_culture_carriers_and_members(demo):
+    for school in School.objects.all():
+        active = Membership.objects.active().filter(school=school)
+        roles = dict(active.values_list("role").annotate(n=Count("id")).order_by())
+        assert 3 <= school.teams.count() <= 4, school
+        assert 25 <= active.count() <= 45, school
+        assert 1 <= roles[Role.LEADER] <= 2, school
+        assert 2 <= roles[Role.CULTURE_CARRIER] <= 4, school
+        assert roles[Role.MEMBER] >= 20, school
+        # Everybody except the leader works in at least one team; no team is empty.
+        unplaced = active.annotate(n=Count("teams")).filter(n=0)
+        assert set(unplaced.values_list("role", flat=True)) <= {Role.LEADER}, school
+        assert not school.teams.annotate(n=Count("memberships")).filter(n=0).exists(), school
+
+
+def test_a_few_people_left_during_the_previous_school_year(demo):
+    current = SchoolYear.objects.current()
+    previous = SchoolYear.objects.get(start_year=current.start_year - 1)
+    for school in School.objects.all():
+        left = Membership.objects.filter(
+            school=school, ended_on__range=(previous.starts_on, previous.ends_on)
+        )
+        assert 1 <= left.count() <= 5, school
+    starts = Membership.objects.values_list("started_on__year", flat=True).distinct()
+    assert len(starts) >= 10, "start dates are spread over the years"
+
+
+def test_everyone_has_a_realistic_unique_name_and_a_demo_address(demo):
+    names = list(User.objects.values_list("display_name", flat=True))
+    assert len(names) == len(set(names))
+    assert [name for name in names if not looks_like_a_name(name)] == []
+    assert any(" van " in name or " de " in name for name in names)
+    assert not User.objects.exclude(email__endswith="@demo.dramaturg.example").exists()
+
+
+def test_running_the_demo_again_changes_nothing(demo):
+    before = row_counts()
+    output = run_demo()
+    assert "already there" in output
+    assert row_counts() == before
+
+
+def test_the_printed_accounts_exist_with_their_roles(demo):
+    assert DEMO_PASSWORD in demo
+    for account in ACCOUNTS:
+        assert account.email in demo
+        membership = Membership.objects.active().get(user__email=account.email)
+        assert membership.role == account.role
+        if account.school is not None:
+            assert membership.school.name == SCHOOLS[account.school].name
+
+
+def test_the_demo_leader_logs_in_with_the_printed_password(demo):
+    leader = next(a for a in ACCOUNTS if a.role == Role.LEADER and a.school == 0)
+    client = Client()
+    # django-axes checks every attempt and needs the request Django's test client lacks.
+    assert client.login(request=HttpRequest(), username=leader.email, password=DEMO_PASSWORD)
+    response = client.get(reverse("core:home"), follow=True)
+    assert response.status_code == 200
+    assert SCHOOLS[0].name in response.content.decode()
+
+
+def test_the_demo_login_form_accepts_the_shared_password(demo):
+    member = next(a for a in ACCOUNTS if a.role == Role.MEMBER)
+    response = Client().post(
+        reverse("accounts:login"), {"username": member.email, "password": DEMO_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert not User.objects.filter(Q(password="") | Q(password__startswith="!")).exists()
