@@ -129,3 +129,21 @@ def test_the_demo_login_form_accepts_the_shared_password(demo):
     )
     assert response.status_code == 302
     assert not User.objects.filter(Q(password="") | Q(password__startswith="!")).exists()
+
+
+@pytest.mark.django_db
+def test_demo_school_has_cards_in_every_stage_and_a_kleedkamer_history():
+    from dramaturg.cards.models import Card
+
+    call_command("demo", verbosity=0)
+    cards = {card.stage: card for card in Card.objects.all()}
+    assert set(cards) == {"podium", "audience", "wings", "dressing_room"}
+    assert len({card.state for card in cards.values()}) >= 3
+    kleedkamer = cards["dressing_room"]
+    assert kleedkamer.state == Card.State.ADOPTED
+    assert list(kleedkamer.versions.values_list("number", flat=True)) == [1, 2]
+    assert kleedkamer.comments.count() >= 3
+    assert set(kleedkamer.amendments.values_list("status", flat=True)) == {"accepted", "declined"}
+    first_round = kleedkamer.rounds.get(number=1)
+    assert first_round.outcome == "closed"
+    assert first_round.answers.filter(answer="object").exists()

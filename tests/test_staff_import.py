@@ -13,6 +13,7 @@ import io
 import openpyxl
 import pytest
 from django.contrib.messages import get_messages
+from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -141,8 +142,14 @@ def test_confirm_imports_people_teams_and_memberships(world, leader):
     response = confirm(leader, world, preview(leader, world))
     assert response.status_code == 302
     assert response["Location"] == url("staff", world)
-    assert texts(response) == [
-        "The staff list has been imported. Added: 3. Changed: 1. No change: 1. New teams: 1."
+    assert sorted(texts(response)) == [
+        "Invitations to choose a password were e-mailed to 2 new people.",
+        "The staff list has been imported. Added: 3. Changed: 1. No change: 1. New teams: 1.",
+    ]
+    # The two people without an account get a link; the outsider already has a password.
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "anna.devries@vuurtoren.test",
+        "bram@vuurtoren.test",
     ]
     anna = User.objects.get(email="anna.devries@vuurtoren.test")
     assert anna.display_name == "Anna de Vries"
@@ -170,10 +177,12 @@ def test_reimporting_the_same_list_changes_nothing(world, leader):
     assert set(outcomes(response).values()) == {"unchanged"}
     assert response.context["counts"]["new_teams"] == 0
     assert "importing changes nothing" in response.content.decode()
+    mail.outbox.clear()
     response = confirm(leader, world, response)
     assert texts(response) == [
         "The staff list has been imported. Added: 0. Changed: 0. No change: 5. New teams: 0."
     ]
+    assert mail.outbox == []
     assert snapshot() == after_first
 
 

@@ -180,9 +180,11 @@ def _invite(
             assert board is not None
             Board.objects.select_for_update().filter(pk=board.pk).first()
             scope = {"board": board}
-        # Someone who already has this very role needs no link; a different role is fine:
-        # accepting changes the role (a teacher who becomes the school's leader).
-        if Membership.objects.active().filter(user__email=email, role=role, **scope).exists():
+        # Someone who already has this very role and an account needs no link; a different
+        # role is fine (accepting changes it), and so is a person put on the staff list by an
+        # import who has not chosen a password yet (unusable passwords start with "!").
+        holders = Membership.objects.active().filter(user__email=email, role=role, **scope)
+        if holders.exclude(user__password__startswith="!").exists():
             raise AlreadyMember
 
         invitation = Invitation.objects.usable().filter(email=email, **scope).first()

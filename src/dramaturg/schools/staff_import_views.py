@@ -31,8 +31,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from dramaturg.accounts.services import InvitationError, invite_to_school
 from dramaturg.schools import services
 from dramaturg.schools.models import School
 from dramaturg.schools.roles import Perm
@@ -166,6 +168,26 @@ def staff_import_confirm(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(error.note))
         return redirect("schools:staff_import_preview", school_slug=school.slug)
     request.session[_session_key(school)] = {"token": token, "imported": True}
+    invited, not_sent = invite_imported(request.user, school, result.new_memberships)
+    if invited:
+        messages.info(
+            request,
+            ngettext(
+                "An invitation to choose a password was e-mailed to %(count)s new person.",
+                "Invitations to choose a password were e-mailed to %(count)s new people.",
+                invited,
+            )
+            % {"count": invited},
+        )
+    if not_sent:
+        messages.error(
+            request,
+            _(
+                "%(count)s invitation(s) could not be sent; send them again from the "
+                "invitations page."
+            )
+            % {"count": not_sent},
+        )
     messages.success(
         request,
         _(
@@ -180,6 +202,27 @@ def staff_import_confirm(request: HttpRequest) -> HttpResponse:
         },
     )
     return redirect("schools:staff", school_slug=school.slug)
+
+
+def invite_imported(actor, school, memberships) -> tuple[int, int]:
+    """Mail every newly imported person without a password a link to join (after the commit)."""
+    invited = not_sent = 0
+    for membership in memberships:
+        if membership.user.has_usable_password():
+            continue
+        try:
+            invite_to_school(
+                actor,
+                school,
+                email=membership.user.email,
+                display_name=membership.user.display_name,
+                role=membership.role,
+                teams=membership.teams.all(),
+            )
+            invited += 1
+        except InvitationError:
+            not_sent += 1
+    return invited, not_sent
 
 
 @school_view(Perm.MANAGE_STAFF)

@@ -13,6 +13,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
+from dramaturg.cards.demo import build_card_demo
 from dramaturg.schools.demo_data import (
     ACCOUNTS,
     BOARD_NAME,
@@ -55,6 +56,7 @@ class Command(BaseCommand):
             if not demo_exists():
                 # Hash once and share the hash: argon2 for a hundred people would take seconds.
                 summary = DemoBuilder(make_password(DEMO_PASSWORD)).build()
+                cards = build_card_demo(summary.schools[0])
         if options["verbosity"] < 1:
             return
         if summary is None:
@@ -64,7 +66,8 @@ class Command(BaseCommand):
                 self.style.SUCCESS(
                     f"Created the demo: {summary.board.name} with {len(summary.schools)} "
                     f"schools, {summary.teams} teams and {summary.people} people "
-                    f"({summary.ended} of whom left during the previous school year)."
+                    f"({summary.ended} of whom left during the previous school year), "
+                    f"and {len(cards)} quality cards at {summary.schools[0].name}."
                 )
             )
         self.print_accounts()
