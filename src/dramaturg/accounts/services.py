@@ -301,7 +301,9 @@ def accept_invitation(
     """
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update()
+            # Lock only the invitation row: PostgreSQL refuses to lock the nullable side of
+            # the outer joins that school/board (either may be empty) need.
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("school", "board")
             .filter(token_hash=hash_token(token))
             .first()
