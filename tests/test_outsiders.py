@@ -73,6 +73,7 @@ def _goal_args(w, *extra):
 OUTSIDER_CASES = {
     "schools:home": lambda w: [w.school.slug],
     "schools:staff": lambda w: [w.school.slug],
+    "schools:settings": lambda w: [w.school.slug],
     "schools:team_create": lambda w: [w.school.slug],
     "schools:membership_end": lambda w: [
         w.school.slug,

@@ -117,3 +117,26 @@ def test_leader_adds_a_team_and_sees_it_on_the_home(world, client_for):
     client.post(reverse("schools:team_create", args=[world.school.slug]), {"name": "Kleuters"})
     page = client.get(reverse("schools:home", args=[world.school.slug])).content.decode()
     assert "Kleuters" in page
+
+
+def test_leader_sets_quorum_and_threshold(world, client_for):
+    url = reverse("schools:settings", args=[world.school.slug])
+    assert client_for(world.teacher).get(url).status_code == 403
+    assert client_for(world.culture_carrier).get(url).status_code == 403
+    response = client_for(world.leader).post(
+        url, {"consent_quorum": "3/4", "anonymity_threshold": "7"}
+    )
+    assert response.status_code == 302
+    world.school.refresh_from_db()
+    assert (world.school.consent_quorum, world.school.anonymity_threshold) == ("3/4", 7)
+
+
+def test_threshold_below_three_is_refused_in_dutch_and_changes_nothing(world, client_for):
+    url = reverse("schools:settings", args=[world.school.slug])
+    response = client_for(world.leader).post(
+        url, {"consent_quorum": "1/2", "anonymity_threshold": "2"}
+    )
+    assert response.status_code == 200
+    assert "De drempel kan nooit lager zijn dan 3." in response.content.decode()
+    world.school.refresh_from_db()
+    assert (world.school.consent_quorum, world.school.anonymity_threshold) == ("2/3", 5)

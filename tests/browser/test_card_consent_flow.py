@@ -154,6 +154,10 @@ def test_team_adopts_a_dressing_room_card_in_two_rounds(school, new_context):
     participants = leader.locator("#consent .participants")
     expect(participants).to_contain_text("Anna Akkoord — consented")
     expect(participants).to_contain_text("Bert Bezwaar — consented")
+    # In Dutch, the interface's first language, the card says it is vastgesteld.
+    anna.get_by_role("button", name="Nederlands").click()
+    check_a11y(anna)
+    expect(anna.locator(".card-meta")).to_contain_text("vastgesteld (v1)")
 
     # The comparison of the two rounds' drafts shows the amendment, chosen with the selects.
     leader.locator("#consent").get_by_role("link", name="Compare versions").click()

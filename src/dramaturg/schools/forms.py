@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dramaturg.schools.models import School
+from dramaturg.schools.models import Quorum, School
 
 
 class SchoolForm(forms.Form):
@@ -34,3 +34,18 @@ class TeamForm(forms.Form):
         if not name:
             raise forms.ValidationError(_("Give the team a name."))
         return name
+
+
+class SchoolSettingsForm(forms.Form):
+    consent_quorum = forms.ChoiceField(
+        label=_("Quorum for adopting a card"),
+        choices=Quorum.choices,
+        help_text=_("The share of members who must have answered before a card can be adopted."),
+    )
+    anonymity_threshold = forms.IntegerField(
+        label=_("Anonymity threshold"),
+        min_value=3,
+        max_value=50,
+        help_text=_("No result is shown for a group with fewer respondents (at least 3)."),
+        error_messages={"min_value": _("The threshold can never be lower than 3.")},
+    )

@@ -162,3 +162,16 @@ def import_staff(
         else:
             result.unchanged += 1
     return result
+
+
+@transaction.atomic
+def update_school_settings(
+    actor: Any, school: School, *, consent_quorum: str, anonymity_threshold: int
+) -> School:
+    """The leader decides how many answers adopt a card and how small a group may be shown."""
+    authorize_school(actor, school, Perm.DECIDE)
+    School.objects.filter(pk=school.pk).update(
+        consent_quorum=consent_quorum, anonymity_threshold=max(3, anonymity_threshold)
+    )
+    school.refresh_from_db()
+    return school

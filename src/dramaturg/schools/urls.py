@@ -7,6 +7,7 @@ app_name = "schools"
 urlpatterns = [
     path("s/<slug:school_slug>/", views.school_home, name="home"),
     path("s/<slug:school_slug>/staff/", views.staff_list, name="staff"),
+    path("s/<slug:school_slug>/settings/", views.school_settings, name="settings"),
     path("s/<slug:school_slug>/teams/new/", views.team_create, name="team_create"),
     path(
         "s/<slug:school_slug>/staff/<int:membership_id>/end/",

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from dramaturg.cards.stages import STAGE_INFO
 from dramaturg.schools import services
-from dramaturg.schools.forms import SchoolForm, TeamForm
+from dramaturg.schools.forms import SchoolForm, SchoolSettingsForm, TeamForm
 from dramaturg.schools.models import Membership, School, Team
 from dramaturg.schools.roles import Perm, role_has
 from dramaturg.schools.tenancy import board_view, get_in_school, school_view
@@ -102,3 +102,18 @@ def school_create(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("School “%(name)s” has been added.") % {"name": school.name})
         return redirect("schools:board_home", board_slug=board.slug)
     return render(request, "schools/school_form.html", {"board": board, "form": form})
+
+
+@school_view(Perm.DECIDE)
+def school_settings(request: HttpRequest) -> HttpResponse:
+    school = request.school  # type: ignore[attr-defined]
+    initial = {
+        "consent_quorum": school.consent_quorum,
+        "anonymity_threshold": school.anonymity_threshold,
+    }
+    form = SchoolSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.update_school_settings(request.user, school, **form.cleaned_data)
+        messages.success(request, _("The school's settings have been saved."))
+        return redirect("schools:home", school_slug=school.slug)
+    return render(request, "schools/settings.html", {"school": school, "form": form})
