@@ -42,21 +42,28 @@ def board_membership(user: Any, board: Board) -> Membership | None:
     return Membership.objects.active().filter(user=user, board=board).first()
 
 
-def school_view(perm: Perm = Perm.VIEW_SCHOOL) -> Callable[[ViewFunc], ViewFunc]:
-    """Decorate a view taking `school_slug`: resolve the school, authorise, 404 outsiders."""
+def _tenant_view(
+    model: type[School] | type[Board],
+    slug_kwarg: str,
+    find_membership: Callable[[Any, Any], Membership | None],
+    attribute: str,
+    perm: Perm,
+) -> Callable[[ViewFunc], ViewFunc]:
+    """Resolve the tenant named by `slug_kwarg`, authorise, and put it on the request."""
 
     def decorator(view: ViewFunc) -> ViewFunc:
         @wraps(view)
-        def wrapper(request: HttpRequest, school_slug: str, *args: Any, **kwargs: Any):
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any):
+            slug = kwargs.pop(slug_kwarg)
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            school = School.objects.select_related("board").filter(slug=school_slug).first()
-            membership = school_membership(request.user, school) if school else None
-            if school is None or membership is None:
+            tenant = model.objects.filter(slug=slug).first()
+            membership = find_membership(request.user, tenant) if tenant else None
+            if tenant is None or membership is None:
                 raise Http404
             if not role_has(membership.role, perm):
                 raise PermissionDenied
-            request.school = school  # type: ignore[attr-defined]
+            setattr(request, attribute, tenant)
             request.membership = membership  # type: ignore[attr-defined]
             return view(request, *args, **kwargs)
 
@@ -64,30 +71,16 @@ def school_view(perm: Perm = Perm.VIEW_SCHOOL) -> Callable[[ViewFunc], ViewFunc]
         return wrapper
 
     return decorator
+
+
+def school_view(perm: Perm = Perm.VIEW_SCHOOL) -> Callable[[ViewFunc], ViewFunc]:
+    """Decorate a view taking `school_slug`: resolve the school, authorise, 404 outsiders."""
+    return _tenant_view(School, "school_slug", school_membership, "school", perm)
 
 
 def board_view(perm: Perm = Perm.MANAGE_BOARD) -> Callable[[ViewFunc], ViewFunc]:
     """Decorate a view taking `board_slug`: resolve the board, authorise, 404 outsiders."""
-
-    def decorator(view: ViewFunc) -> ViewFunc:
-        @wraps(view)
-        def wrapper(request: HttpRequest, board_slug: str, *args: Any, **kwargs: Any):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            board = Board.objects.filter(slug=board_slug).first()
-            membership = board_membership(request.user, board) if board else None
-            if board is None or membership is None:
-                raise Http404
-            if not role_has(membership.role, perm):
-                raise PermissionDenied
-            request.board = board  # type: ignore[attr-defined]
-            request.membership = membership  # type: ignore[attr-defined]
-            return view(request, *args, **kwargs)
-
-        wrapper.tenant_permission = perm  # type: ignore[attr-defined]
-        return wrapper
-
-    return decorator
+    return _tenant_view(Board, "board_slug", board_membership, "board", perm)
 
 
 def get_in_school(queryset: QuerySet[M], school: School, **lookup: Any) -> M:
