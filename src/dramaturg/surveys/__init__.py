@@ -1,0 +1,1 @@
+"""Surveys: questionnaire instruments (defined as data files) and, later, measurement rounds."""
