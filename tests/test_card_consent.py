@@ -164,3 +164,26 @@ def test_changing_an_answer_replaces_it(world, card):
     consent.answer(world.teacher, consent_round, ABSTAIN)
     assert consent_round.answers.count() == 1
     assert consent_round.answers.get().answer == ABSTAIN
+
+
+def test_accepting_a_proposal_never_overwrites_a_later_edit(world, card):
+    from dramaturg.cards.services import discussion
+
+    goal = card.goals.get()
+    proposal = discussion.propose_amendment(
+        world.teacher,
+        card,
+        kind="goal",
+        target_id=goal.pk,
+        field="title",
+        language="nl",
+        proposed_text="Iedereen durft hulp te vragen",
+        reason="Concreter.",
+    )
+    content.update_item(world.culture_carrier, goal, goal.revision, {"title_nl": "Later edit"})
+    with pytest.raises(CardError):
+        discussion.accept_amendment(world.leader, proposal)
+    goal.refresh_from_db()
+    assert goal.title_nl == "Later edit"
+    proposal.refresh_from_db()
+    assert proposal.status == "open"

@@ -28,7 +28,8 @@ from dramaturg.schools.staff_import_plan import ImportHasProblems, StaleImport, 
 pytestmark = pytest.mark.django_db
 
 # Two new people, one unchanged teacher, one teacher whose role changes, and a person
-# with an account elsewhere who joins. Case differs from the database on purpose.
+# with an account elsewhere, who must look like any new person to this school and is only
+# invited. Case differs from the database on purpose.
 STAFF_CSV = (
     "Naam;E-mailadres;Team;Rol\r\n"
     "Anna de Vries;Anna.deVries@Vuurtoren.test;Onderbouw, Groep 3;Leerkracht\r\n"
@@ -125,7 +126,7 @@ def test_upload_and_preview_write_nothing(world, leader):
         "bram@vuurtoren.test": "new_person",
         "docent@vuurtoren.test": "unchanged",
         "juf@vuurtoren.test": "changes",
-        "buiten@zonnewijzer.test": "joins",
+        "buiten@zonnewijzer.test": "new_person",
     }
     assert response.context["counts"]["new_teams"] == 1
     page = response.content.decode()
@@ -143,13 +144,14 @@ def test_confirm_imports_people_teams_and_memberships(world, leader):
     assert response.status_code == 302
     assert response["Location"] == url("staff", world)
     assert sorted(texts(response)) == [
-        "Invitations to choose a password were e-mailed to 2 new people.",
+        "Invitations to choose a password were e-mailed to 3 new people.",
         "The staff list has been imported. Added: 3. Changed: 1. No change: 1. New teams: 1.",
     ]
-    # The two people without an account get a link; the outsider already has a password.
+    # Everyone new gets a link; the outsider's account joins only by accepting it.
     assert sorted(m.to[0] for m in mail.outbox) == [
         "anna.devries@vuurtoren.test",
         "bram@vuurtoren.test",
+        "buiten@zonnewijzer.test",
     ]
     anna = User.objects.get(email="anna.devries@vuurtoren.test")
     assert anna.display_name == "Anna de Vries"
@@ -162,7 +164,7 @@ def test_confirm_imports_people_teams_and_memberships(world, leader):
     assert list(bram.teams.all()) == [world.team_b]  # "bovenbouw" is the existing team
     juf = Membership.objects.get(user=world.teacher2, school=world.school, ended_on=None)
     assert juf.role == Role.CULTURE_CARRIER
-    assert Membership.objects.active().filter(user=world.outsider, school=world.school).exists()
+    assert not Membership.objects.filter(user=world.outsider, school=world.school).exists()
     # One account per address: the teacher in capitals is the same person.
     assert User.objects.filter(email__iexact="docent@vuurtoren.test").count() == 1
     assert Team.objects.filter(school=world.school).count() == 3
@@ -174,15 +176,16 @@ def test_reimporting_the_same_list_changes_nothing(world, leader):
     after_first = snapshot()
     upload(leader, world)
     response = preview(leader, world)
-    assert set(outcomes(response).values()) == {"unchanged"}
+    # The invited outsider stays a "new person" until they accept; nobody else changes.
+    assert set(outcomes(response).values()) == {"unchanged", "new_person"}
+    assert outcomes(response)["buiten@zonnewijzer.test"] == "new_person"
     assert response.context["counts"]["new_teams"] == 0
-    assert "importing changes nothing" in response.content.decode()
     mail.outbox.clear()
     response = confirm(leader, world, response)
     assert texts(response) == [
-        "The staff list has been imported. Added: 0. Changed: 0. No change: 5. New teams: 0."
+        "The staff list has been imported. Added: 1. Changed: 0. No change: 4. New teams: 0."
     ]
-    assert mail.outbox == []
+    assert mail.outbox == []  # the pending invitation is not sent again
     assert snapshot() == after_first
 
 
@@ -415,3 +418,11 @@ def test_a_former_staff_member_rejoins_with_a_new_membership(world, leader):
     assert Membership.objects.filter(user=world.teacher2, school=world.school).count() == 2
     old.refresh_from_db()
     assert old.ended_on is not None  # the history is kept
+
+
+def test_an_account_of_another_school_is_not_revealed_or_enrolled(world, leader):
+    upload(leader, world)
+    page = preview(leader, world).content.decode()
+    assert "Bram Buitenstaander" in page  # the name as typed in the file, nothing more
+    assert "Already has an account" not in page
+    assert "Heeft al een account" not in page

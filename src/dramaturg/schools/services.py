@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from dramaturg.accounts.models import User
+from dramaturg.accounts.models import User, normalize_email
 from dramaturg.schools.models import Board, Membership, School, Team, TeamMembership
 from dramaturg.schools.roles import SCHOOL_ROLES, Perm, Role
 from dramaturg.schools.staff_import import StaffRow
@@ -111,6 +111,9 @@ class ImportResult:
     unchanged: int = 0
     teams_created: int = 0
     new_memberships: list[Membership] = field(default_factory=list)
+    # People whose address has an account outside this school: they are invited and join
+    # only by accepting, so an import never enrolls someone else's account.
+    to_invite: list[tuple[StaffRow, list[Team]]] = field(default_factory=list)
 
 
 @transaction.atomic
@@ -151,8 +154,14 @@ def import_staff(
             continue
         row = row_plan.row
         assert row.role is not None  # a row without a known role has a problem
-        user = row_plan.user or User.objects.create_user(row.email, None, display_name=row.name)
         teams = [t if isinstance(t, Team) else created_teams[t] for t in row_plan.teams]
+        user = row_plan.user
+        if user is None:
+            if User.objects.filter(email=normalize_email(row.email)).exists():
+                result.to_invite.append((row, teams))
+                result.added += 1
+                continue
+            user = User.objects.create_user(row.email, None, display_name=row.name)
         membership, changed = ensure_school_membership(user, school, row.role, teams)
         if row_plan.outcome in (Outcome.NEW_PERSON, Outcome.JOINS):
             result.added += 1

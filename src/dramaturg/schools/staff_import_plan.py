@@ -210,10 +210,14 @@ def plan_import(school: School, rows: Iterable[StaffRow], actor: Any = None) -> 
     checked = check_rows(rows)
     emails = {row.email for row in checked if row.ok}
     # E-mail addresses are stored lower-cased (normalize_email); Lower() also finds any
-    # account created before that rule.
+    # account created before that rule. Only people who are or were on this school's staff
+    # are matched: an account elsewhere must stay invisible to this school (no name, not even
+    # that it exists), so such a row reads as a new person and is invited, not enrolled.
     users = {
         user.email.lower(): user
-        for user in User.objects.annotate(email_key=Lower("email")).filter(email_key__in=emails)
+        for user in User.objects.annotate(email_key=Lower("email"))
+        .filter(email_key__in=emails, memberships__school=school)
+        .distinct()
     }
     memberships = {
         m.user_id: m

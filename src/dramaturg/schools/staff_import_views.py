@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from dramaturg.accounts.models import Invitation
 from dramaturg.accounts.services import InvitationError, invite_to_school
 from dramaturg.schools import services
 from dramaturg.schools.models import School
@@ -168,7 +169,7 @@ def staff_import_confirm(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(error.note))
         return redirect("schools:staff_import_preview", school_slug=school.slug)
     request.session[_session_key(school)] = {"token": token, "imported": True}
-    invited, not_sent = invite_imported(request.user, school, result.new_memberships)
+    invited, not_sent = invite_imported(request.user, school, result)
     if invited:
         messages.info(
             request,
@@ -204,21 +205,23 @@ def staff_import_confirm(request: HttpRequest) -> HttpResponse:
     return redirect("schools:staff", school_slug=school.slug)
 
 
-def invite_imported(actor, school, memberships) -> tuple[int, int]:
-    """Mail every newly imported person without a password a link to join (after the commit)."""
+def invite_imported(actor, school, result) -> tuple[int, int]:
+    """Mail a link to everyone the import added who cannot log in to this school yet.
+
+    New people choose a password through it; a person whose address already has an account
+    elsewhere joins only by accepting it. A pending invitation is not sent again.
+    """
+    people = [
+        (m.user.email, m.user.display_name, m.role, list(m.teams.all()))
+        for m in result.new_memberships
+        if not m.user.has_usable_password()
+    ] + [(row.email, row.name, row.role, teams) for row, teams in result.to_invite]
     invited = not_sent = 0
-    for membership in memberships:
-        if membership.user.has_usable_password():
+    for email, name, role, teams in people:
+        if Invitation.objects.usable().filter(email=email, school=school).exists():
             continue
         try:
-            invite_to_school(
-                actor,
-                school,
-                email=membership.user.email,
-                display_name=membership.user.display_name,
-                role=membership.role,
-                teams=membership.teams.all(),
-            )
+            invite_to_school(actor, school, email=email, display_name=name, role=role, teams=teams)
             invited += 1
         except InvitationError:
             not_sent += 1

@@ -97,6 +97,7 @@ def answer(actor: Any, consent_round: ConsentRound, choice: str, reason: str = "
 @transaction.atomic
 def withdraw_objection(actor: Any, consent_round: ConsentRound) -> ConsentAnswer:
     consent_round = _open_round_for_update(consent_round)
+    authorize_school(actor, consent_round.card.school, Perm.VIEW_SCHOOL)
     objection = consent_round.answers.filter(
         user=actor, answer=ConsentAnswer.Answer.OBJECT, withdrawn_at__isnull=True
     ).first()

@@ -137,6 +137,17 @@ def accept_amendment(actor: Any, amendment: Amendment) -> Amendment:
     require_editable(actor, card)
     target = resolve_target(card, amendment.target_kind, amendment.target_id)
     column = f"{amendment.field}_{amendment.language}"
+    if amendment.status != Amendment.Status.OPEN:
+        raise CardError(_("This proposal has already been decided."))
+    if getattr(target, column) != amendment.original_text:
+        # The text changed after the proposal was made: applying it would silently undo
+        # someone's later edit. The proposer's text stays on record to re-propose.
+        raise CardError(
+            _(
+                "The text has changed since this proposal was made. Compare it with the "
+                "current text and propose again if it is still needed."
+            )
+        )
     max_length = _max_length(target, column)
     if max_length and len(amendment.proposed_text) > max_length:
         raise CardError(
