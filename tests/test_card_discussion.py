@@ -10,6 +10,8 @@ from dramaturg.cards.models import Amendment, Comment
 from dramaturg.cards.services import content, discussion
 from dramaturg.cards.views.panels import discussion_context
 from dramaturg.schools.models import Membership
+from tests.helpers import card_url as url
+from tests.helpers import english
 
 pytestmark = pytest.mark.django_db
 
@@ -22,15 +24,6 @@ def card(world):
     content.add_goal(world.leader, card, title_nl="Elke les een helder doel")
     content.add_agreement(world.leader, card, text_nl="We starten op tijd.")
     return card
-
-
-def english(client):
-    client.cookies["dramaturg_language"] = "en"
-    return client
-
-
-def url(name, card, *args):
-    return reverse(f"cards:{name}", args=[card.school.slug, card.pk, *args])
 
 
 def detail(client, card) -> str:

@@ -11,15 +11,11 @@ from dramaturg.cards.models import Card, Goal
 from dramaturg.cards.models.content import TEXT_MAX
 from dramaturg.cards.services import content
 from dramaturg.cards.template_library import all_templates
+from tests.helpers import english
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-def english(client):
-    client.cookies["dramaturg_language"] = "en"
-    return client
 
 
 @pytest.fixture

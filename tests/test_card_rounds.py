@@ -7,6 +7,8 @@ from django.urls import reverse
 
 from dramaturg.cards.models import Card, ConsentAnswer, ConsentRound
 from dramaturg.cards.services import consent, content
+from tests.helpers import card_url as url
+from tests.helpers import english
 
 pytestmark = pytest.mark.django_db
 
@@ -23,15 +25,6 @@ def card(world):
     )
     content.add_agreement(world.leader, card, text_nl="We delen elke week één vraag.")
     return card
-
-
-def english(client):
-    client.cookies["dramaturg_language"] = "en"
-    return client
-
-
-def url(name, card, *args):
-    return reverse(f"cards:{name}", args=[card.school.slug, card.pk, *args])
 
 
 def page(client, card) -> str:

@@ -6,17 +6,10 @@ import pytest
 from django.urls import reverse
 
 from dramaturg.cards.services import consent, content
+from tests.helpers import card_url as url
+from tests.helpers import english
 
 pytestmark = pytest.mark.django_db
-
-
-def english(client):
-    client.cookies["dramaturg_language"] = "en"
-    return client
-
-
-def url(name, card, *args):
-    return reverse(f"cards:{name}", args=[card.school.slug, card.pk, *args])
 
 
 def adopt(world, card):

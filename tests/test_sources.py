@@ -8,13 +8,9 @@ from django.utils import timezone
 
 from dramaturg.sources.library import shipped_sources
 from dramaturg.sources.models import Source
+from tests.helpers import english
 
 pytestmark = pytest.mark.django_db
-
-
-def english(client):
-    client.cookies["dramaturg_language"] = "en"
-    return client
 
 
 def list_url(world):

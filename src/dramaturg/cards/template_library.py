@@ -12,15 +12,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from dramaturg.cards.stages import Stage
+from dramaturg.core.datafiles import DataFileError, DataFileReader, Texts
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "card_templates"
-Texts = dict[str, str]
 
 
-class TemplateError(ValueError):
+class TemplateError(DataFileError):
     """A template file does not follow the schema."""
 
 
@@ -52,24 +50,10 @@ class CardTemplate:
     indicators: tuple[Texts, ...]
 
 
-class _Reader:
-    """Reads one file and reports errors with the file name and the path inside it."""
+class _Reader(DataFileReader):
+    """Reads one template file."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def fail(self, where: str, problem: str) -> TemplateError:
-        return TemplateError(f"{self.path.name}: {where}: {problem}")
-
-    def texts(self, value: Any, where: str, required: bool = True) -> Texts:
-        if value is None and not required:
-            return {"nl": "", "en": ""}
-        if not isinstance(value, dict) or set(value) - {"nl", "en"}:
-            raise self.fail(where, "expected a mapping with the keys nl and en")
-        texts = {lang: str(value.get(lang) or "").strip() for lang in ("nl", "en")}
-        if required and not all(texts.values()):
-            raise self.fail(where, "both nl and en need a text")
-        return texts
+    error = TemplateError
 
     def items(self, value: Any, where: str, minimum: int) -> list[Any]:
         if not isinstance(value, list) or len(value) < minimum:
@@ -92,14 +76,7 @@ class _Reader:
         )
 
     def template(self, known_sources: set[str]) -> CardTemplate:
-        try:
-            raw = yaml.safe_load(self.path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as error:
-            raise self.fail("file", f"not valid YAML ({error})") from error
-        if not isinstance(raw, dict):
-            raise self.fail("file", "expected a mapping at the top")
-        if raw.get("id") != self.path.stem:
-            raise self.fail("id", "must equal the file name")
+        raw = self.load()
         if raw.get("stage") not in Stage.values:
             raise self.fail("stage", f"must be one of {', '.join(Stage.values)}")
         goals = []

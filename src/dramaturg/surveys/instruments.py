@@ -17,15 +17,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from dramaturg.core.datafiles import DataFileError, DataFileReader, Texts
 
 INSTRUMENT_DIR = Path(__file__).resolve().parent / "instruments"
 TARGETS = ("staff", "students")
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
-Texts = dict[str, str]
 
 
-class InstrumentError(ValueError):
+class InstrumentError(DataFileError):
     """An instrument file does not follow the schema."""
 
 
@@ -77,20 +76,10 @@ class Instrument:
         return self.option_count + 1 - value
 
 
-class _Reader:
-    def __init__(self, path: Path) -> None:
-        self.path = path
+class _Reader(DataFileReader):
+    """Reads one instrument file."""
 
-    def fail(self, where: str, problem: str) -> InstrumentError:
-        return InstrumentError(f"{self.path.name}: {where}: {problem}")
-
-    def texts(self, value: Any, where: str) -> Texts:
-        if not isinstance(value, dict) or set(value) - {"nl", "en"}:
-            raise self.fail(where, "expected a mapping with the keys nl and en")
-        texts = {lang: str(value.get(lang) or "").strip() for lang in ("nl", "en")}
-        if not all(texts.values()):
-            raise self.fail(where, "both nl and en need a text")
-        return texts
+    error = InstrumentError
 
     def identifier(self, value: Any, where: str, seen: set[str]) -> str:
         if not isinstance(value, str) or not IDENTIFIER.match(value):
@@ -148,14 +137,7 @@ class _Reader:
         )
 
     def instrument(self) -> Instrument:
-        try:
-            raw = yaml.safe_load(self.path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as error:
-            raise self.fail("file", f"not valid YAML ({error})") from error
-        if not isinstance(raw, dict):
-            raise self.fail("file", "expected a mapping at the top")
-        if raw.get("id") != self.path.stem:
-            raise self.fail("id", "must equal the file name")
+        raw = self.load()
         if raw.get("target") not in TARGETS:
             raise self.fail("target", f"must be one of {', '.join(TARGETS)}")
         version = raw.get("version")
