@@ -64,7 +64,7 @@ def test_every_school_has_teams_a_leader_culture_carriers_and_members(demo):
     for school in School.objects.all():
         active = Membership.objects.active().filter(school=school)
         roles = dict(active.values_list("role").annotate(n=Count("id")).order_by())
-        assert 3 <= school.teams.count() <= 4, school
+        assert 3 <= school.teams.count() <= 5, school  # the first school adds two small teams
         assert 25 <= active.count() <= 45, school
         assert 1 <= roles[Role.LEADER] <= 2, school
         assert 2 <= roles[Role.CULTURE_CARRIER] <= 4, school

@@ -6,6 +6,8 @@ personas; test_urls.py makes sure no tenant page is left out.
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from django.urls import reverse
 
@@ -70,6 +72,46 @@ def _goal_args(w, *extra):
     return [w.school.slug, card.pk, "goal", goal.pk, *extra]
 
 
+def _survey_round(w, **changes):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from dramaturg.surveys.services import InstrumentChoice, RoundPlan, create_round
+
+    today = timezone.localdate()
+    plan = RoundPlan(
+        title="Meting",
+        mode="staff",
+        opens_on=today,
+        closes_on=today + dt.timedelta(days=14),
+        anonymity_threshold=5,
+        instruments=[InstrumentChoice("collective_efficacy")],
+        teams=[w.team_a],
+    )
+    return create_round(w.leader, w.school, dataclasses.replace(plan, **changes))
+
+
+def _survey_round_args(w):
+    return [w.school.slug, _survey_round(w).pk]
+
+
+def _code_sheet_args(w):
+    from dramaturg.schools.models import StudentGroup
+    from dramaturg.surveys.services import InstrumentChoice
+
+    group = StudentGroup.objects.create(school=w.school, name="Groep 8", size=3)
+    round_ = _survey_round(
+        w,
+        mode="students",
+        student_access="single_use",
+        instruments=[InstrumentChoice("student_self_efficacy")],
+        teams=(),
+        classes=[group],
+    )
+    return [w.school.slug, round_.pk, round_.targets.get().pk]
+
+
 OUTSIDER_CASES = {
     "schools:home": lambda w: [w.school.slug],
     "schools:staff": lambda w: [w.school.slug],
@@ -114,6 +156,13 @@ OUTSIDER_CASES = {
     "cards:archive": _card_args,
     "sources:list": lambda w: [w.school.slug],
     "sources:create": lambda w: [w.school.slug],
+    "surveys:rounds": lambda w: [w.school.slug],
+    "surveys:round_create": lambda w: [w.school.slug],
+    "surveys:round_detail": _survey_round_args,
+    "surveys:round_remind": _survey_round_args,
+    "surveys:round_close": _survey_round_args,
+    "surveys:round_codes": _code_sheet_args,
+    "surveys:classes": lambda w: [w.school.slug],
 }
 
 

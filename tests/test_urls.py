@@ -21,6 +21,11 @@ NON_TENANT = {
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
     "accounts:invitation",
+    # Respondents have no account: a personal link or a code is the only way in, and an
+    # unknown one is a 404 (tests/test_survey_answering.py).
+    "answer:student",
+    "answer:staff",
+    "answer:thanks",
 }
 
 

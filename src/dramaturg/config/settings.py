@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "dramaturg.schools",
     "dramaturg.sources",
     "dramaturg.cards",
+    "dramaturg.surveys",
 ]
 
 MIDDLEWARE = [

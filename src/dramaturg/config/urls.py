@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("dramaturg.schools.urls")),
     path("", include("dramaturg.cards.urls")),
     path("", include("dramaturg.sources.urls")),
+    path("", include("dramaturg.surveys.urls")),
+    path("", include("dramaturg.surveys.urls_answer")),
     path("admin/", admin.site.urls),
 ]
 

@@ -21,3 +21,11 @@ def localized(obj: Any, field: str, language: str | None = None) -> str:
         if text:
             return text
     return getattr(obj, f"{field}_nl", "")
+
+
+def pick_text(texts: dict[str, str] | None, language: str | None = None) -> str:
+    """A text kept as {"nl": ..., "en": ...} (instruments, snapshots) in the reader's language."""
+    if not texts:
+        return ""
+    language = (language or translation.get_language() or "nl")[:2]
+    return texts.get(language) or texts.get("nl", "")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -96,6 +97,32 @@ class Team(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["school", "name"], name="team_name_unique_in_school")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StudentGroup(models.Model):
+    """A class of students (a groep, a klas). Students have no accounts: a class is only a
+    name and a size, which caps how many answers a class link accepts."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="student_groups")
+    name = models.CharField(_("name"), max_length=60)
+    size = models.PositiveSmallIntegerField(
+        _("number of students"), validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+    archived = models.BooleanField(_("archived"), default=False)
+
+    class Meta:
+        verbose_name = _("class")
+        verbose_name_plural = _("classes")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name"], name="class_name_unique_in_school"),
+            models.CheckConstraint(
+                condition=Q(size__gte=1) & Q(size__lte=60), name="class_size_range"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -29,6 +29,7 @@ def school_home(request: HttpRequest) -> HttpResponse:
             "stages": STAGE_INFO,
             "teams": teams,
             "can_manage": role_has(request.membership.role, Perm.MANAGE_STAFF),  # type: ignore[attr-defined]
+            "can_facilitate": role_has(request.membership.role, Perm.FACILITATE),  # type: ignore[attr-defined]
         },
     )
 

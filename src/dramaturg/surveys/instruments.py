@@ -181,3 +181,58 @@ def shipped_instruments() -> dict[str, Instrument]:
         instrument.id: instrument
         for instrument in (load_instrument(p) for p in sorted(INSTRUMENT_DIR.glob("*.yaml")))
     }
+
+
+# Freezing: a round stores the definition it was answered against, so a later edit of the
+# file (or of the card an instrument was generated from) never changes what an answer meant.
+# The frozen form is the file schema itself, and thawing runs the same validation.
+
+
+def instrument_to_data(instrument: Instrument) -> dict[str, Any]:
+    """The instrument as plain JSON-serialisable data, in the form of an instrument file."""
+    return {
+        "id": instrument.id,
+        "version": instrument.version,
+        "target": instrument.target,
+        "title": dict(instrument.title),
+        "instructions": dict(instrument.instructions),
+        "licence": instrument.licence,
+        "citation": instrument.citation,
+        "response_scale": {
+            "options": [{"value": o.value, **o.label} for o in instrument.options],
+            "dont_know": dict(instrument.dont_know) if instrument.dont_know else None,
+        },
+        "scales": [
+            {
+                "id": scale.id,
+                "title": dict(scale.title),
+                "min_items": scale.min_items,
+                "items": [
+                    {"id": item.id, "text": dict(item.text), "reverse": item.reverse}
+                    for item in scale.items
+                ],
+            }
+            for scale in instrument.scales
+        ],
+    }
+
+
+class _DataReader(_Reader):
+    """Reads frozen data instead of a file; errors name the instrument id."""
+
+    def __init__(self, data: Any) -> None:
+        self.data = data
+        name = data.get("id") if isinstance(data, dict) else None
+        super().__init__(Path(str(name or "instrument")))
+
+    def load(self) -> dict[str, Any]:
+        if not isinstance(self.data, dict):
+            raise self.fail("data", "expected a mapping at the top")
+        if not isinstance(self.data.get("id"), str) or not IDENTIFIER.match(self.data["id"]):
+            raise self.fail("id", "an id is lower-case letters, digits and _")
+        return self.data
+
+
+def instrument_from_data(data: dict[str, Any]) -> Instrument:
+    """The instrument back from `instrument_to_data`; refused like a broken file if invalid."""
+    return _DataReader(data).instrument()

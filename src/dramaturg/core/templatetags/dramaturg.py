@@ -4,7 +4,7 @@ from typing import Any
 
 from django import template
 
-from dramaturg.core.localized import localized
+from dramaturg.core.localized import localized, pick_text
 
 register = template.Library()
 
@@ -24,3 +24,9 @@ def get_item(mapping: Any, key: Any) -> Any:
         return mapping[key]
     except (KeyError, IndexError, TypeError):
         return None
+
+
+@register.filter
+def tr(texts: Any) -> str:
+    """`{{ instrument.title|tr }}`: a {"nl", "en"} text in the reader's language."""
+    return pick_text(texts)

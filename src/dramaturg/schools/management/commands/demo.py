@@ -1,4 +1,4 @@
-"""`dramaturg demo`: create the demo board, schools, teams and staff once, and print the logins.
+"""`dramaturg demo`: create the demo board, schools, staff, cards and rounds once; print logins.
 
 Running it again changes nothing. Several application servers may start at the same time
 (`make run` calls this before serving): the existence check runs inside the transaction
@@ -23,6 +23,8 @@ from dramaturg.schools.demo_data import (
     DemoSummary,
     demo_exists,
 )
+from dramaturg.schools.models import Team
+from dramaturg.surveys.demo import build_survey_demo
 
 ROLE_WORDS = {
     "board_admin": "board administrator",
@@ -57,6 +59,9 @@ class Command(BaseCommand):
                 # Hash once and share the hash: argon2 for a hundred people would take seconds.
                 summary = DemoBuilder(make_password(DEMO_PASSWORD)).build()
                 cards = build_card_demo(summary.schools[0])
+                rounds = build_survey_demo(summary.schools[0])
+                # Counted afterwards: the survey demo adds a small team to the first school.
+                teams = Team.objects.filter(school__in=summary.schools).count()
         if options["verbosity"] < 1:
             return
         if summary is None:
@@ -65,9 +70,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Created the demo: {summary.board.name} with {len(summary.schools)} "
-                    f"schools, {summary.teams} teams and {summary.people} people "
-                    f"({summary.ended} of whom left during the previous school year), "
-                    f"and {len(cards)} quality cards at {summary.schools[0].name}."
+                    f"schools, {teams} teams and {summary.people} people "
+                    f"({summary.ended} of whom left during the previous school year); "
+                    f"{len(cards)} quality cards and {len(rounds)} measurement rounds "
+                    f"at {summary.schools[0].name}."
                 )
             )
         self.print_accounts()

@@ -1,0 +1,262 @@
+"""Answering a round: who may answer, the steps of the form, and the one-transaction submit.
+
+The form is stateless between steps: the answers so far travel in a signed hidden field,
+so nothing is stored until the respondent submits (or, for staff, saves a sealed draft).
+A submit validates every value, then writes the response and marks the participation or
+code as used in one transaction — either all of it is stored, or nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dramaturg.surveys.instruments import Instrument, Item, Scale
+from dramaturg.surveys.models import (
+    Participation,
+    Response,
+    Round,
+    RoundTarget,
+    StudentCode,
+    Submission,
+    week_of,
+)
+from dramaturg.surveys.secrets import hash_secret, new_token, normalise_code, seal_draft
+from dramaturg.surveys.services import RoundError
+
+Answers = list[int | None]
+
+
+class AnswerError(RoundError):
+    """Why a respondent cannot answer (now); the page explains it in their language."""
+
+    status = 400
+
+
+class UnknownLink(AnswerError):
+    status = 404
+
+
+class AlreadyAnswered(AnswerError):
+    status = 200
+
+
+class RoundNotOpen(AnswerError):
+    status = 410
+
+
+class BadAnswers(AnswerError):
+    status = 400
+
+
+@dataclass(frozen=True)
+class Step:
+    number: int
+    instrument: Instrument
+    scale: Scale
+    offset: int  # where this scale's items start in the answer array
+
+    @property
+    def fields(self) -> list[tuple[str, Item]]:
+        return [(f"q{self.offset + i}", item) for i, item in enumerate(self.scale.items)]
+
+    def allowed(self) -> set[int]:
+        values = set(range(1, self.instrument.option_count + 1))
+        return values | {0} if self.instrument.dont_know else values
+
+
+@dataclass
+class Access:
+    """A respondent's way in: a personal link, a class code or a single-use code."""
+
+    round: Round
+    target: RoundTarget
+    secret: str
+    participation: Participation | None = None
+    code: StudentCode | None = None
+    steps: list[Step] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        if self.participation is not None:
+            return "staff"
+        return "code" if self.code is not None else "class"
+
+    @property
+    def item_count(self) -> int:
+        return sum(len(step.scale.items) for step in self.steps)
+
+
+def _steps(round_: Round) -> list[Step]:
+    steps, offset = [], 0
+    for round_instrument in round_.instruments.all():
+        instrument = round_instrument.instrument
+        for scale in instrument.scales:
+            steps.append(Step(len(steps) + 1, instrument, scale, offset))
+            offset += len(scale.items)
+    return steps
+
+
+def _check_open(round_: Round) -> None:
+    status = round_.status()
+    if status == "scheduled":
+        raise RoundNotOpen(
+            _("This questionnaire opens on %(date)s.")
+            % {"date": round_.opens_on.strftime("%d-%m-%Y")}
+        )
+    if status == "closed":
+        raise RoundNotOpen(_("This questionnaire is closed. Thank you for your interest."))
+
+
+def _finish(access: Access) -> Access:
+    _check_open(access.round)
+    access.steps = _steps(access.round)
+    return access
+
+
+def staff_access(token: str) -> Access:
+    participation = (
+        Participation.objects.select_related("target__round__school", "target__team", "user")
+        .filter(token_hash=hash_secret(token))
+        .first()
+    )
+    if participation is None:
+        raise UnknownLink(
+            _("This link is unknown. Perhaps a newer link was sent to you: use the latest mail.")
+        )
+    if participation.answered:
+        raise AlreadyAnswered(_("You have already answered. Thank you!"))
+    target = participation.target
+    return _finish(Access(target.round, target, token, participation=participation))
+
+
+def student_access(typed: str) -> Access:
+    """A class code (many students) or a single-use code (one student)."""
+    code = normalise_code(typed)
+    target = RoundTarget.objects.select_related("round__school", "student_group").filter(
+        class_code=code
+    )
+    found = target.first() if code else None
+    if found is not None:
+        return _finish(Access(found.round, found, code))
+    slip = (
+        StudentCode.objects.select_related("target__round__school", "target__student_group")
+        .filter(code=code)
+        .first()
+        if code
+        else None
+    )
+    if slip is None:
+        raise UnknownLink(_("This code is unknown. Check the code and try again."))
+    if slip.used:
+        raise AlreadyAnswered(_("This code has already been used."))
+    return _finish(Access(slip.target.round, slip.target, code, code=slip))
+
+
+# --- the hidden state that carries answers between steps ---
+
+
+def _salt(access: Access) -> str:
+    return "dramaturg.answer:" + hash_secret(access.secret)
+
+
+def new_state(access: Access, answers: Answers | None = None) -> dict[str, Any]:
+    return {"answers": answers or [None] * access.item_count, "key": new_token()}
+
+
+def dump_state(access: Access, state: dict[str, Any]) -> str:
+    return signing.dumps(state, salt=_salt(access), compress=True)
+
+
+def load_state(access: Access, raw: str) -> dict[str, Any]:
+    """The carried answers, verified: a tampered or foreign state is refused outright."""
+    try:
+        state = signing.loads(raw, salt=_salt(access))
+    except signing.BadSignature as error:
+        raise BadAnswers(
+            _("The form was changed or belongs to another questionnaire. Please start again.")
+        ) from error
+    answers = state.get("answers") if isinstance(state, dict) else None
+    if not isinstance(answers, list) or len(answers) != access.item_count:
+        raise BadAnswers(_("The form does not fit this questionnaire. Please start again."))
+    return state
+
+
+def read_step(step: Step, data: Any) -> tuple[dict[int, int], list[str]]:
+    """The values posted for one step, and the field names left unanswered."""
+    values, missing = {}, []
+    allowed = step.allowed()
+    for name, _item in step.fields:
+        raw = data.get(name, "")
+        if raw == "":
+            missing.append(name)
+            continue
+        try:
+            value = int(raw)
+        except (TypeError, ValueError) as error:
+            raise BadAnswers(_("An answer has a value that does not exist.")) from error
+        if value not in allowed:
+            raise BadAnswers(_("An answer has a value that does not exist."))
+        values[int(name[1:])] = value
+    return values, missing
+
+
+def validate_complete(access: Access, answers: Answers) -> list[int]:
+    for step in access.steps:
+        allowed = step.allowed()
+        for index in range(step.offset, step.offset + len(step.scale.items)):
+            if not isinstance(answers[index], int) or answers[index] not in allowed:
+                raise BadAnswers(_("Some questions have no valid answer yet."))
+    return [int(a) for a in answers if a is not None]
+
+
+# --- writes ---
+
+
+def save_draft(access: Access, answers: Answers) -> None:
+    if access.participation is None:
+        raise AnswerError(_("Only a personal link can save answers for later."))
+    Participation.objects.filter(pk=access.participation.pk, answered=False).update(
+        sealed_draft=seal_draft(access.secret, answers)
+    )
+
+
+def submit(access: Access, state: dict[str, Any]) -> None:
+    """Store the response once. A second submit of the same form is a no-op."""
+    answers = validate_complete(access, state["answers"])
+    try:
+        with transaction.atomic():
+            Submission.objects.create(key_hash=hash_secret(str(state["key"])), round=access.round)
+            _claim(access)
+            Response.objects.create(
+                round=access.round,
+                target=access.target,
+                answers=answers,
+                week=week_of(timezone.localdate()),
+            )
+    except IntegrityError:
+        return  # the same form was submitted before: its response is already stored
+
+
+def _claim(access: Access) -> None:
+    """Lock and use up the way in; refuse when it is spent or the round closed meanwhile."""
+    round_ = Round.objects.get(pk=access.round.pk)
+    _check_open(round_)
+    if access.participation is not None:
+        claimed = Participation.objects.filter(pk=access.participation.pk, answered=False).update(
+            answered=True, sealed_draft=""
+        )
+        if not claimed:
+            raise AlreadyAnswered(_("You have already answered. Thank you!"))
+    elif access.code is not None:
+        if not StudentCode.objects.filter(pk=access.code.pk, used=False).update(used=True):
+            raise AlreadyAnswered(_("This code has already been used."))
+    else:
+        target = RoundTarget.objects.select_for_update().get(pk=access.target.pk)
+        if target.responses.count() >= target.invited:
+            raise AnswerError(_("This class has already given as many answers as it has students."))
