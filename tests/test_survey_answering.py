@@ -51,10 +51,7 @@ def test_a_teacher_answers_every_step_and_one_response_is_stored(world, team_rou
 
 def test_the_steps_show_progress_and_one_scale_each(world, team_round):
     _round, links = team_round
-    client = Client()
-    url = links[world.teacher.pk]
-    intro = client.get(url)
-    first = client.post(url, {"state": form_state(intro), "step": "0", "action": "next"})
+    *_, first = first_step(links[world.teacher.pk])
     html = first.content.decode()
     assert "Stap 1 van 2" in html
     assert '<progress value="1" max="2"' in html
@@ -64,10 +61,7 @@ def test_the_steps_show_progress_and_one_scale_each(world, team_round):
 
 def test_going_back_keeps_the_answers_given(world, team_round):
     _round, links = team_round
-    client = Client()
-    url = links[world.teacher.pk]
-    intro = client.get(url)
-    first = client.post(url, {"state": form_state(intro), "step": "0", "action": "next"})
+    client, url, first = first_step(links[world.teacher.pk])
     answers = dict.fromkeys(step_fields(first), "2")
     second = client.post(url, {"state": form_state(first), "step": "1", **answers})
     back = client.post(url, {"state": form_state(second), "step": "2", "action": "back"})
@@ -76,10 +70,7 @@ def test_going_back_keeps_the_answers_given(world, team_round):
 
 def test_a_missing_answer_is_named_and_nothing_is_stored(world, team_round):
     _round, links = team_round
-    client = Client()
-    url = links[world.teacher.pk]
-    intro = client.get(url)
-    first = client.post(url, {"state": form_state(intro), "step": "0", "action": "next"})
+    client, url, first = first_step(links[world.teacher.pk])
     fields = step_fields(first)
     partial = dict.fromkeys(fields[:-1], "3")
     again = client.post(url, {"state": form_state(first), "step": "1", **partial})
@@ -92,10 +83,7 @@ def test_a_missing_answer_is_named_and_nothing_is_stored(world, team_round):
 @pytest.mark.parametrize("bad", ["9", "-1", "abc", "3.5"])
 def test_an_out_of_range_or_tampered_value_is_refused_and_nothing_is_stored(world, team_round, bad):
     _round, links = team_round
-    client = Client()
-    url = links[world.teacher.pk]
-    intro = client.get(url)
-    first = client.post(url, {"state": form_state(intro), "step": "0", "action": "next"})
+    client, url, first = first_step(links[world.teacher.pk])
     data = dict.fromkeys(step_fields(first), "3")
     data[step_fields(first)[0]] = bad
     refused = client.post(url, {"state": form_state(first), "step": "1", **data})
@@ -137,10 +125,7 @@ def test_a_final_submit_with_unanswered_earlier_steps_is_refused(world, team_rou
 
 def test_submitting_the_same_form_twice_stores_one_response(world, team_round):
     _round, links = team_round
-    client = Client()
-    url = links[world.teacher.pk]
-    intro = client.get(url)
-    first = client.post(url, {"state": form_state(intro), "step": "0", "action": "next"})
+    client, url, first = first_step(links[world.teacher.pk])
     step1 = dict.fromkeys(step_fields(first), "4")
     second = client.post(url, {"state": form_state(first), "step": "1", **step1})
     final = {
@@ -168,10 +153,7 @@ def test_an_unknown_link_is_404_and_a_closed_round_says_so(world, team_round):
 
 def test_a_round_closed_while_answering_stores_nothing(world, team_round):
     round_, links = team_round
-    client = Client()
-    url = links[world.teacher.pk]
-    intro = client.get(url)
-    first = client.post(url, {"state": form_state(intro), "step": "0", "action": "next"})
+    client, url, first = first_step(links[world.teacher.pk])
     second = client.post(
         url, {"state": form_state(first), "step": "1", **dict.fromkeys(step_fields(first), "4")}
     )
@@ -203,10 +185,7 @@ def test_a_scheduled_round_names_its_opening_date(world):
 
 def test_save_and_continue_later_seals_the_draft_with_the_link(world, team_round):
     round_, links = team_round
-    client = Client()
-    url = links[world.teacher.pk]
-    intro = client.get(url)
-    first = client.post(url, {"state": form_state(intro), "step": "0", "action": "next"})
+    client, url, first = first_step(links[world.teacher.pk])
     answers = dict.fromkeys(step_fields(first), "2")
     saved = client.post(url, {"state": form_state(first), "step": "1", "action": "save", **answers})
     assert saved.status_code == 200
@@ -228,6 +207,14 @@ def test_save_and_continue_later_seals_the_draft_with_the_link(world, team_round
     participation.refresh_from_db()
     assert participation.answered
     assert participation.sealed_draft == ""
+
+
+def first_step(url):
+    """A fresh browser opens the link and moves from the introduction to step 1."""
+    client = Client()
+    intro = client.get(url)
+    first = client.post(url, {"state": form_state(intro), "step": "0", "action": "next"})
+    return client, url, first
 
 
 def answer_all_from(client, url, page):
