@@ -38,7 +38,12 @@ def card_of(item: Item) -> Card:
 
 
 def require_editable(actor: Any, card: Card) -> None:
+    """Refuse unless the card may change now. Called inside the writing transaction: the card
+    row is locked, so a consent round opened at the same moment (which locks it too) either
+    sees this edit or makes this edit wait and then refuse — a frozen card never changes."""
     authorize_school(actor, card.school, Perm.FACILITATE)
+    state = Card.objects.select_for_update().values_list("state", flat=True).get(pk=card.pk)
+    card.state = state
     if not card.is_editable:
         raise NotEditable
 
