@@ -8,7 +8,8 @@ as missing, a minimum number of answered items), and suppresses:
 * as many further groups as needed, smallest first, so that the round total minus the
   shown groups never reveals a suppressed group of fewer than threshold people.
 
-The analysis engine (issue 5) will add the psychometrics; suppression stays here.
+The suppression rule itself lives in `dramaturg.analysis.suppression`, shared with the
+analysis engine.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 
+from dramaturg.analysis.suppression import suppress
 from dramaturg.surveys.instruments import Instrument, Scale
 from dramaturg.surveys.models import Participation, Round, RoundTarget, StudentCode
 
@@ -62,16 +64,6 @@ def scale_score(instrument: Instrument, scale: Scale, answers: list[int], offset
         if value:  # 0 is "don't know": missing
             values.append(instrument.reverse_value(value) if item.reverse else value)
     return sum(values) / len(values) if len(values) >= scale.min_items else None
-
-
-def suppress(sizes: dict[int, int], threshold: int) -> set[int]:
-    """The groups to hide: those below the threshold, plus the smallest others until the
-    hidden groups together hold 0 or at least `threshold` people."""
-    hidden = {key for key, n in sizes.items() if n < threshold}
-    shown = sorted((n, key) for key, n in sizes.items() if key not in hidden)
-    while shown and 0 < sum(sizes[key] for key in hidden) < threshold:
-        hidden.add(shown.pop(0)[1])
-    return hidden
 
 
 def _figure(scores: list[float], show: bool) -> Figure:
