@@ -1,23 +1,26 @@
 """What a round shows: response rates and scale figures, never for a group below the threshold.
 
-`round_results` is the one place that turns responses into figures. It loads the whole
-round in one query, scores every respondent on every scale (reverse keying, "don't know"
-as missing, a minimum number of answered items), and suppresses:
+`round_results` turns a round's responses into figures through the analysis engine's one
+aggregation, `dramaturg.analysis.summarise`: the whole round loads with one query into a
+matrix, "don't know" (0) becomes missing, and per scale the engine scores, describes and
+suppresses:
 
 * every group (team or class) with fewer scored respondents than the threshold, and
 * as many further groups as needed, smallest first, so that the round total minus the
   shown groups never reveals a suppressed group of fewer than threshold people.
 
-The suppression rule itself lives in `dramaturg.analysis.suppression`, shared with the
-analysis engine.
+On top of that, a group whose response rate is hidden (by its size) shows no figures.
 """
 
 from __future__ import annotations
 
-import statistics
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
+
+from dramaturg.analysis import summarise
 from dramaturg.analysis.suppression import suppress
 from dramaturg.surveys.instruments import Instrument, Scale
 from dramaturg.surveys.models import Participation, Round, RoundTarget, StudentCode
@@ -28,6 +31,8 @@ class Figure:
     n: int
     mean: float | None = None
     sd: float | None = None
+    alpha: float | None = None
+    rwg_j: float | None = None  # agreement within a group; omega for the whole round
 
     @property
     def suppressed(self) -> bool:
@@ -40,6 +45,8 @@ class ScaleResult:
     scale: Scale
     total: Figure
     by_target: dict[int, Figure]
+    icc1: float | None = None
+    icc2: float | None = None
 
 
 @dataclass(frozen=True)
@@ -56,8 +63,8 @@ class Rate:
 
 
 def scale_score(instrument: Instrument, scale: Scale, answers: list[int], offset: int):
-    """A respondent's scale score: the mean of the answered items after reverse keying, or
-    None below the scale's minimum of answered items."""
+    """One respondent's scale score (for checks by hand): the mean of the answered items
+    after reverse keying, or None below the scale's minimum of answered items."""
     values = []
     for i, item in enumerate(scale.items):
         value = answers[offset + i]
@@ -66,40 +73,56 @@ def scale_score(instrument: Instrument, scale: Scale, answers: list[int], offset
     return sum(values) / len(values) if len(values) >= scale.min_items else None
 
 
-def _figure(scores: list[float], show: bool) -> Figure:
-    if not show:
-        return Figure(len(scores))
-    sd = statistics.stdev(scores) if len(scores) > 1 else 0.0
-    return Figure(len(scores), statistics.fmean(scores), sd)
+def _matrix(rows: list[tuple[int, list[int]]], width: int) -> np.ndarray:
+    matrix = np.array([answers for _target, answers in rows], dtype=np.float64)
+    matrix = matrix.reshape(len(rows), width)
+    matrix[matrix == 0] = np.nan  # "don't know" counts as missing
+    return matrix
+
+
+def _group_figure(entry: dict[str, Any], hidden: bool) -> Figure:
+    if hidden or entry["suppressed"]:
+        return Figure(entry["n"])
+    return Figure(entry["n"], entry["mean"], entry["sd"], entry["alpha"], entry["rwg_j"])
 
 
 def round_results(round_: Round) -> list[ScaleResult]:
     rows = list(round_.responses.values_list("target_id", "answers"))
+    instruments = [ri.instrument for ri in round_.instruments.order_by("position")]
+    matrix = _matrix(rows, sum(len(i.items) for i in instruments))
+    labels = np.array([target for target, _answers in rows], dtype=np.int64)
     threshold = round_.anonymity_threshold
     # Groups whose response rate is hidden stay hidden here too: otherwise their counts
     # could be worked out from the figures' n and the shown rates.
     rate_hidden = hidden_by_size(round_)
     results, offset = [], 0
-    for round_instrument in round_.instruments.all():
-        instrument = round_instrument.instrument
+    for instrument in instruments:
         for scale in instrument.scales:
-            scores: dict[int, list[float]] = defaultdict(list)
-            for target_id, answers in rows:
-                score = scale_score(instrument, scale, answers, offset)
-                if score is not None:
-                    scores[target_id].append(score)
-            hidden = suppress({key: len(v) for key, v in scores.items()}, threshold)
-            hidden |= rate_hidden
-            everyone = [s for values in scores.values() for s in values]
+            width = len(scale.items)
+            summary = summarise(
+                matrix[:, offset : offset + width],
+                labels,
+                options=instrument.option_count,
+                reverse=np.array([item.reverse for item in scale.items]),
+                min_items=scale.min_items,
+                threshold=threshold,
+            )
+            whole = summary["scale"]
+            total = (
+                Figure(summary["n"])
+                if whole.get("suppressed")
+                else Figure(summary["n"], whole["mean"], whole["sd"], whole["alpha"])
+            )
+            by_target = {
+                int(entry["group"]): _group_figure(entry, int(entry["group"]) in rate_hidden)
+                for entry in summary["groups"]
+            }
             results.append(
                 ScaleResult(
-                    instrument,
-                    scale,
-                    _figure(everyone, len(everyone) >= threshold),
-                    {key: _figure(v, key not in hidden) for key, v in scores.items()},
+                    instrument, scale, total, by_target, summary["icc1"], summary["icc2"]
                 )
             )
-            offset += len(scale.items)
+            offset += width
     return results
 
 
