@@ -8,12 +8,13 @@ DJANGO := $(UV) run --frozen dramaturg
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install browser run serve test lint format messages demo clean
+.PHONY: help install browser run serve test lint format messages demo clean bench-submissions
 
 help:
 	@echo "make run    install, migrate, load the demo and serve on http://$(HOST):$(PORT)"
 	@echo "make test   install (with Debian's chromium) and run the whole test suite"
 	@echo "make lint   ruff and mypy;  make messages  refresh the translation catalogues"
+	@echo "make bench-submissions  student submissions per second on PostgreSQL (docs/benchmarks.md)"
 
 install:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -31,7 +32,7 @@ run: install
 	$(DJANGO) collectstatic --no-input -v 0
 	$(DJANGO) demo
 	$(UV) run --frozen gunicorn dramaturg.config.wsgi --bind $(HOST):$(PORT) \
-	  --workers 2 --threads 4 --access-logfile - --forwarded-allow-ips=127.0.0.1
+	  --workers 2 --threads 4 --forwarded-allow-ips=127.0.0.1
 
 test: install browser
 	$(UV) run --frozen pytest $(PYTEST_ARGS)
@@ -54,5 +55,24 @@ demo: install
 	$(DJANGO) migrate --no-input -v 0
 	$(DJANGO) demo
 
+# Needs PostgreSQL (BENCH_ARGS="--database-url postgres://…/x_bench"); drops and re-creates that database.
+bench-submissions: install
+	$(UV) run --frozen python bench/submissions.py $(BENCH_ARGS)
+
 clean:
 	rm -rf .venv var .pytest_cache .ruff_cache .mypy_cache
+
+# The analysis engine over a synthetic network against R's multilevel and pingouin
+# (docs/benchmarks.md). Installs R's multilevel from Debian when missing. pingouin runs from a
+# venv of its own in var/: it brings matplotlib, scikit-learn, statsmodels and pandas along.
+PINGOUIN_VENV := var/bench/pingouin
+.PHONY: bench-analysis
+bench-analysis: install
+	@{ command -v Rscript >/dev/null 2>&1 && Rscript -e 'library(multilevel)' >/dev/null 2>&1; } || { \
+	  echo "Installing Debian's R and r-cran-multilevel for the reference figures"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends r-base-core r-cran-multilevel; }
+	@test -x $(PINGOUIN_VENV)/bin/python || { \
+	  $(UV) venv --quiet $(PINGOUIN_VENV) && \
+	  $(UV) pip install --quiet --python $(PINGOUIN_VENV)/bin/python pingouin==0.7.0; }
+	$(UV) run --frozen python bench/analysis.py --pingouin-python $(PINGOUIN_VENV)/bin/python $(BENCH_ARGS)

@@ -8,7 +8,8 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dramaturg.config.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(sys.argv)
+    # Named "dramaturg" in usage and errors also when run as `python -m dramaturg`.
+    execute_from_command_line(["dramaturg", *sys.argv[1:]])
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 import numpy as np
-from scipy.stats import t as student_t
 
 from dramaturg.analysis.groups import mean_var, n_groups_of
 
@@ -59,7 +58,10 @@ def grouped_change(
         se2_a, se2_b = var_a / n_a, var_b / n_b
         se = np.sqrt(se2_a + se2_b)
         df = (se2_a + se2_b) ** 2 / (se2_a**2 / (n_a - 1) + se2_b**2 / (n_b - 1))
-        half = student_t.ppf(0.5 + level / 2, df) * se
+        # Imported here: scipy costs seconds to import, and most callers never need it.
+        from scipy.special import stdtrit  # Student's t quantile, as scipy.stats.t.ppf
+
+        half = stdtrit(df, 0.5 + level / 2) * se
         # t.test stops with "data are essentially constant" below this standard error.
         constant = se < 10 * np.finfo(np.float64).eps * np.maximum(abs(mean_a), abs(mean_b))
         half[constant] = np.nan

@@ -6,7 +6,6 @@ Both take keyed items: reverse keying happens before (see `scoring.keyed`).
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import minimize
 
 from dramaturg.analysis.groups import (
     complete_cases,
@@ -85,6 +84,8 @@ def minres_loadings(r: np.ndarray) -> np.ndarray:
         return vectors[:, -1] * np.sqrt(max(values[-1], 0.0))
 
     bound = np.sqrt(1 - _MIN_UNIQUENESS)
+    from scipy.optimize import minimize  # imported late: slow to import, rarely needed
+
     result = minimize(
         objective,
         np.clip(principal_axis(_smc(r)), -bound, bound),

@@ -16,6 +16,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 from xml.etree.ElementTree import ParseError
@@ -36,6 +37,20 @@ DELIMITERS = (";", ",", "\t")
 # Control characters never occur in a real list; finding one means the bytes are not text.
 BINARY_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 SEP_LINE = re.compile(r"sep=[;,\t]", flags=re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much of a file is read; None reads everything. Uploads use ``UPLOAD_LIMITS``; a
+    file a researcher reads on their own machine (``dramaturg analyze``) ``NO_LIMITS``."""
+
+    max_rows: int | None = MAX_SCANNED_ROWS
+    max_columns: int | None = MAX_COLUMNS
+    max_unpacked: int | None = MAX_XLSX_UNPACKED
+
+
+UPLOAD_LIMITS = Limits()
+NO_LIMITS = Limits(max_rows=None, max_columns=None, max_unpacked=None)
 
 
 class TableError(Exception):
@@ -76,7 +91,7 @@ def _count_outside_quotes(line: str, char: str) -> int:
     return sum(part.count(char) for part in line.split('"')[::2])
 
 
-def read_csv(data: bytes) -> list[Record]:
+def read_csv(data: bytes, limits: Limits = UPLOAD_LIMITS) -> list[Record]:
     """Records of a CSV file; the delimiter is guessed from the header line.
 
     Dutch Excel writes ';' (the comma is the decimal separator), others ',', "Unicode
@@ -99,9 +114,9 @@ def read_csv(data: bytes) -> list[Record]:
     records: list[Record] = []
     try:
         for number, cells in enumerate(reader, start=start):
-            if len(records) >= MAX_SCANNED_ROWS:
+            if limits.max_rows is not None and len(records) >= limits.max_rows:
                 break
-            records.append((number, [clean_text(c) for c in cells[:MAX_COLUMNS]]))
+            records.append((number, [clean_text(c) for c in cells[: limits.max_columns]]))
     except csv.Error as error:
         raise TableError("unreadable") from error
     return records
@@ -117,7 +132,7 @@ def _cell_text(value: Any) -> str:
     return clean_text(str(value))
 
 
-def read_xlsx(data: bytes) -> list[Record]:
+def read_xlsx(data: bytes, limits: Limits = UPLOAD_LIMITS) -> list[Record]:
     """Records of the workbook's active sheet, read in openpyxl's streaming mode."""
     # Imported here: openpyxl is heavy and only this path needs it.
     from openpyxl import load_workbook
@@ -137,14 +152,17 @@ def read_xlsx(data: bytes) -> list[Record]:
     )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNPACKED:
+            unpacked = sum(info.file_size for info in archive.infolist())
+            if limits.max_unpacked is not None and unpacked > limits.max_unpacked:
                 raise TableError("too_large")
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except broken as error:
         raise TableError("unreadable") from error
     try:
         sheet = workbook.active or workbook.worksheets[0]
-        rows = sheet.iter_rows(max_col=MAX_COLUMNS, max_row=MAX_SCANNED_ROWS, values_only=True)
+        rows = sheet.iter_rows(
+            max_col=limits.max_columns, max_row=limits.max_rows, values_only=True
+        )
         records = [
             (number, [_cell_text(v) for v in values]) for number, values in enumerate(rows, 1)
         ]
@@ -162,14 +180,14 @@ def _filled_width(cells: list[str]) -> int:
     return max((index + 1 for index, cell in enumerate(cells) if cell), default=0)
 
 
-def read_table(filename: str, data: bytes) -> list[Record]:
+def read_table(filename: str, data: bytes, limits: Limits = UPLOAD_LIMITS) -> list[Record]:
     """Numbered rows of cells from an upload; raises TableError when there are none to read."""
     if not data.removeprefix(codecs.BOM_UTF8).strip():
         raise TableError("empty")
     if data.startswith(ZIP_MAGIC):
-        return read_xlsx(data)
+        return read_xlsx(data, limits)
     if data.startswith(OLE_MAGIC):
         raise TableError("old_excel")
     if PurePath(filename).suffix.lower() not in TEXT_SUFFIXES:
         raise TableError("unreadable")
-    return read_csv(data)
+    return read_csv(data, limits)
