@@ -163,6 +163,7 @@ OUTSIDER_CASES = {
     "surveys:round_close": _survey_round_args,
     "surveys:round_codes": _code_sheet_args,
     "surveys:classes": lambda w: [w.school.slug],
+    "reports:round_export": lambda w: [*_survey_round_args(w), "results_xlsx"],
 }
 
 
