@@ -42,8 +42,9 @@ def staff_round(world, teams, instruments=("collective_efficacy",), **changes) -
 
 def student_round(world, sizes=(25,), access=Round.StudentAccess.CLASS_CODE, **changes) -> Round:
     today = timezone.localdate()
+    prefix = changes.pop("class_prefix", "Groep")
     classes = [
-        StudentGroup.objects.create(school=world.school, name=f"Groep {n + 6}", size=size)
+        StudentGroup.objects.create(school=world.school, name=f"{prefix} {n + 6}", size=size)
         for n, size in enumerate(sizes)
     ]
     plan = RoundPlan(

@@ -33,22 +33,28 @@ def test_the_database_cannot_link_a_person_or_code_to_an_answer(world):
     codes = list(StudentCode.objects.filter(target__round=students).values_list("code", flat=True))
     for code in codes[:3]:
         answer_all(Client(), reverse("answer:student"), extra={"code": code})
+    # Class-code forms also leave their one-time key in `Submission`.
+    shared = student_round(world, sizes=(5,), class_prefix="Klas").targets.get().class_code
+    for _n in range(2):
+        answer_all(Client(), reverse("answer:student"), extra={"code": shared})
 
     # The response table has exactly these columns: no user, participation, token, code
     # or moment of answering.
     columns, rows = _rows(Response)
     assert set(columns) == RESPONSE_COLUMNS
-    assert len(rows) == 9
+    assert len(rows) == 11
     field_types = {f.name: f.get_internal_type() for f in Response._meta.concrete_fields}
     assert "DateTimeField" not in field_types.values()
     # Its foreign keys point only at the round and the team or class.
     related = {f.related_model._meta.label for f in Response._meta.concrete_fields if f.is_relation}
     assert related == {"surveys.Round", "surveys.RoundTarget"}
     # No value stored on the answer side equals anything that identifies a person or code.
-    identifying = set(codes)
+    identifying = {*codes, shared}
     for participation in Participation.objects.select_related("user"):
         identifying |= {participation.token_hash, participation.user.email}
-    answer_side = [*rows, *_rows(Submission)[1]]
+    keys = _rows(Submission)[1]
+    assert len(keys) == 2
+    answer_side = [*rows, *keys]
     for row in answer_side:
         for value in row:
             assert not any(secret in str(value) for secret in identifying)

@@ -9,7 +9,15 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from dramaturg.surveys.models import Participation, Response, Round, StudentCode, Submission
+from dramaturg.surveys import answer_sql
+from dramaturg.surveys.models import (
+    Participation,
+    Response,
+    Round,
+    RoundTarget,
+    StudentCode,
+    Submission,
+)
 from dramaturg.surveys.secrets import open_draft
 from tests.helpers import english
 from tests.survey_helpers import (
@@ -139,7 +147,8 @@ def test_submitting_the_same_form_twice_stores_one_response(world, team_round):
     assert repeat.status_code == 200  # "already answered", in Dutch, and harmless
     assert "al ingevuld" in repeat.content.decode()
     assert Response.objects.count() == 1
-    assert Submission.objects.count() == 1
+    # The used-up link is what refuses the repeat; only class codes keep a form's key.
+    assert not Submission.objects.exists()
 
 
 def test_an_unknown_link_is_404_and_a_closed_round_says_so(world, team_round):
@@ -252,6 +261,34 @@ def test_a_student_answers_with_the_class_code(world):
     assert Response.objects.get().answers == [3] * 12
 
 
+def test_a_class_code_form_submitted_twice_stores_one_response(world):
+    # A class code stays valid for the next student: the form's one-time key is what tells
+    # a double click (or a resent request) apart from a new answer.
+    round_ = student_round(world, sizes=(25,))
+    code = round_.targets.get().class_code
+    client, url = Client(), reverse("answer:student")
+    page, step = client.post(url, {"code": code}), 0  # the introduction
+    while 'value="submit"' not in page.content.decode():
+        fields = dict.fromkeys(step_fields(page), "3")
+        data = {"code": code, "state": form_state(page), "step": str(step), **fields}
+        page, step = client.post(url, data), step + 1
+    final = {
+        "code": code,
+        "state": form_state(page),
+        "step": str(step),
+        "action": "submit",
+        **dict.fromkeys(step_fields(page), "3"),
+    }
+    assert client.post(url, final)["Location"] == THANKS
+    assert client.post(url, final)["Location"] == THANKS  # harmless: nothing more stored
+    assert Response.objects.count() == 1
+    assert Submission.objects.count() == 1
+    # Another student's form with the same code is a new answer.
+    assert answer_all(Client(), url, extra={"code": code})["Location"] == THANKS
+    assert Response.objects.count() == 2
+    assert Submission.objects.count() == 2
+
+
 def test_a_class_code_accepts_no_more_answers_than_the_class_has_students(world):
     round_ = student_round(world, sizes=(2,), threshold=5)
     code = round_.targets.get().class_code
@@ -282,3 +319,46 @@ def test_a_single_use_code_works_once(world):
     assert "al gebruikt" in again.content.decode()
     assert StudentCode.objects.filter(used=True).count() == 1
     assert Response.objects.count() == 1
+
+
+def _values(instance) -> list:
+    return [getattr(instance, f.attname) for f in instance._meta.concrete_fields]
+
+
+@pytest.mark.parametrize("names", [True, False])
+@pytest.mark.parametrize("access", list(Round.StudentAccess))
+def test_the_code_lookups_in_sql_give_what_the_orm_gives(world, access, names):
+    # The answer pages read codes with plain SQL (answer_sql.py) for speed; the instances
+    # must hold exactly what select_related() would, converted values (times, dates) included.
+    # A submit skips the school and the class (`names`): they load when a page needs them.
+    round_ = student_round(world, sizes=(3,), access=access)
+    targets = RoundTarget.objects.select_related("round__school", "student_group")
+    if access == Round.StudentAccess.SINGLE_USE:
+        orm = StudentCode.objects.select_related("target").filter(target__round=round_).first()
+        raw = answer_sql.slip(orm.code, names=names)
+        assert _values(raw) == _values(orm)
+        expected, found = targets.get(pk=orm.target_id), raw.target
+    else:
+        expected = targets.get(round=round_)
+        found = answer_sql.class_target(expected.class_code, names=names)
+    assert _values(found) == _values(expected)
+    assert _values(found.round) == _values(expected.round)
+    assert found.round.created_at.tzinfo is not None
+    assert _values(found.round.school) == _values(expected.round.school)
+    assert _values(found.student_group) == _values(expected.student_group)
+    assert answer_sql.slip("XXXX-XXXX", names=names) is None
+    assert answer_sql.class_target("XXX-XXX", names=names) is None
+
+
+def test_a_refused_submit_still_names_the_school_and_the_class(world):
+    round_ = student_round(world, sizes=(25,))
+    code = round_.targets.get().class_code
+    client, url = Client(), reverse("answer:student")
+    intro = client.post(url, {"code": code})
+    # A submit with nothing answered: the last step's page again, with its header.
+    refused = client.post(
+        url, {"code": code, "state": form_state(intro), "step": "1", "action": "submit"}
+    )
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert f"{world.school.name} · Leerlingmeting · Groep 6" in html

@@ -8,7 +8,9 @@ code as used in one transaction — either all of it is stored, or nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.core import signing
@@ -16,14 +18,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dramaturg.surveys import answer_sql
 from dramaturg.surveys.instruments import Instrument, Item, Scale
 from dramaturg.surveys.models import (
     Participation,
-    Response,
     Round,
+    RoundInstrument,
     RoundTarget,
     StudentCode,
-    Submission,
     week_of,
 )
 from dramaturg.surveys.secrets import hash_secret, new_token, normalise_code, seal_draft
@@ -92,14 +94,32 @@ class Access:
         return sum(len(step.scale.items) for step in self.steps)
 
 
+class _NoSteps(Exception):
+    """A round without instruments yet: nothing to remember (exceptions are never cached)."""
+
+
 def _steps(round_: Round) -> list[Step]:
+    try:
+        return list(_round_steps(round_.pk, round_.created_at))
+    except _NoSteps:
+        return []
+
+
+@lru_cache(maxsize=256)
+def _round_steps(round_pk: int, created_at: dt.datetime) -> tuple[Step, ...]:
+    """A round's instruments are written with the round and never change, so neither do its
+    steps: read them once per process instead of on every request. The creation time is part
+    of the key because SQLite reuses the primary key of a deleted round."""
     steps, offset = [], 0
-    for round_instrument in round_.instruments.all():
+    # By position alone: the default ordering would join and sort by the round's dates.
+    for round_instrument in RoundInstrument.objects.filter(round_id=round_pk).order_by("position"):
         instrument = round_instrument.instrument
         for scale in instrument.scales:
             steps.append(Step(len(steps) + 1, instrument, scale, offset))
             offset += len(scale.items)
-    return steps
+    if not steps:
+        raise _NoSteps
+    return tuple(steps)
 
 
 def _check_open(round_: Round) -> None:
@@ -135,22 +155,22 @@ def staff_access(token: str) -> Access:
     return _finish(Access(target.round, target, token, participation=participation))
 
 
-def student_access(typed: str) -> Access:
-    """A class code (many students) or a single-use code (one student)."""
+def student_access(typed: str, *, submitting: bool = False) -> Access:
+    """A class code (many students) or a single-use code (one student). A submit shows no
+    page, so it skips what only a page shows (the school's and the class's names)."""
     code = normalise_code(typed)
-    target = RoundTarget.objects.select_related("round__school", "student_group").filter(
-        class_code=code
-    )
-    found = target.first() if code else None
+    names = not submitting
+    found = slip = None
+    if code:
+        # Class codes have 6 characters and single-use codes 8 ("K7PQ-4XTM"), so no string is
+        # both: a code of slip length is looked up as a slip first, which spares the class
+        # query on every single-use submit. Either way the other table is still tried.
+        slip = answer_sql.slip(code, names=names) if len(code) == 9 else None
+        found = None if slip is not None else answer_sql.class_target(code, names=names)
+        if found is None and slip is None and len(code) != 9:
+            slip = answer_sql.slip(code, names=names)
     if found is not None:
         return _finish(Access(found.round, found, code))
-    slip = (
-        StudentCode.objects.select_related("target__round__school", "target__student_group")
-        .filter(code=code)
-        .first()
-        if code
-        else None
-    )
     if slip is None:
         raise UnknownLink(_("This code is unknown. Check the code and try again."))
     if slip.used:
@@ -227,36 +247,37 @@ def save_draft(access: Access, answers: Answers) -> None:
 
 
 def submit(access: Access, state: dict[str, Any]) -> None:
-    """Store the response once. A second submit of the same form is a no-op."""
+    """Store the response once, or nothing.
+
+    A second submit of the same form stores nothing more. With a personal link or a
+    single-use code, the link or code is used up in the same transaction, so a second submit
+    finds it used and gets the "already answered" page. A class code is shared by the whole
+    class, so there the form's one-time key in `Submission` tells a double click apart from
+    the next student: a second insert of the key fails and the response is already stored.
+    """
     answers = validate_complete(access, state["answers"])
+    # The round was read moments ago in this request (`_finish`); checking it again here
+    # covers a submit that crosses midnight, without reading the round a second time.
+    _check_open(access.round)
     try:
-        with transaction.atomic():
-            Submission.objects.create(key_hash=hash_secret(str(state["key"])), round=access.round)
-            _claim(access)
-            Response.objects.create(
-                round=access.round,
-                target=access.target,
-                answers=answers,
-                week=week_of(timezone.localdate()),
+        with transaction.atomic(), answer_sql.Writes() as db:
+            if access.kind == "class":
+                db.insert_submission(hash_secret(str(state["key"])), access.round.pk)
+            _claim(access, db)
+            db.insert_response(
+                access.round.pk, access.target.pk, answers, week_of(timezone.localdate())
             )
     except IntegrityError:
         return  # the same form was submitted before: its response is already stored
 
 
-def _claim(access: Access) -> None:
-    """Lock and use up the way in; refuse when it is spent or the round closed meanwhile."""
-    round_ = Round.objects.get(pk=access.round.pk)
-    _check_open(round_)
+def _claim(access: Access, db: answer_sql.Writes) -> None:
+    """Use up the way in (the row stays locked until the commit); refuse when it is spent."""
     if access.participation is not None:
-        claimed = Participation.objects.filter(pk=access.participation.pk, answered=False).update(
-            answered=True, sealed_draft=""
-        )
-        if not claimed:
+        if not db.claim_participation(access.participation.pk):
             raise AlreadyAnswered(_("You have already answered. Thank you!"))
     elif access.code is not None:
-        if not StudentCode.objects.filter(pk=access.code.pk, used=False).update(used=True):
+        if not db.claim_code(access.code.pk):
             raise AlreadyAnswered(_("This code has already been used."))
-    else:
-        target = RoundTarget.objects.select_for_update().get(pk=access.target.pk)
-        if target.responses.count() >= target.invited:
-            raise AnswerError(_("This class has already given as many answers as it has students."))
+    elif db.class_room(access.target.pk) <= 0:
+        raise AnswerError(_("This class has already given as many answers as it has students."))

@@ -200,8 +200,9 @@ class Response(models.Model):
 
 
 class Submission(models.Model):
-    """The one-time key of a filled-in form, so a double click stores one response. Random,
-    never stored elsewhere, without a link to the response or the person."""
+    """The one-time key of a form filled in with a class code, so a double click stores one
+    response (a personal link or a single-use code is used up instead). Random, never stored
+    elsewhere, without a link to the response or the person."""
 
     key_hash = models.CharField(max_length=64, primary_key=True)
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")

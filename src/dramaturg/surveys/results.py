@@ -118,9 +118,7 @@ def round_results(round_: Round) -> list[ScaleResult]:
                 for entry in summary["groups"]
             }
             results.append(
-                ScaleResult(
-                    instrument, scale, total, by_target, summary["icc1"], summary["icc2"]
-                )
+                ScaleResult(instrument, scale, total, by_target, summary["icc1"], summary["icc2"])
             )
             offset += width
     return results

@@ -124,7 +124,8 @@ def student(request: HttpRequest) -> HttpResponse:
     if not typed:
         return render(request, "surveys/answer/code.html", {})
     try:
-        access = answering.student_access(typed)
+        submitting = request.method == "POST" and request.POST.get("action") == "submit"
+        access = answering.student_access(typed, submitting=submitting)
     except AnswerError as error:
         if isinstance(error, answering.UnknownLink):
             return render(
