@@ -104,3 +104,19 @@ def answer_all(client: Client, url: str, value: int = 4, extra: dict | None = No
         if page.status_code != 200 or is_last:
             return page
         step += 1
+
+
+def round_items(round_: Round) -> list:
+    """Every (instrument, item) of the round in answer-array order."""
+    return [(ri, item) for ri in round_.instruments.all() for item in ri.instrument.items]
+
+
+def scale_score(instrument, scale, answers: list[int], offset: int):
+    """One respondent's scale score worked out by hand, to check the engine's figures: the
+    mean of the answered items after reverse keying, or None below the scale's minimum."""
+    values = []
+    for i, item in enumerate(scale.items):
+        value = answers[offset + i]
+        if value:  # 0 is "don't know": missing
+            values.append(instrument.reverse_value(value) if item.reverse else value)
+    return sum(values) / len(values) if len(values) >= scale.min_items else None

@@ -22,9 +22,9 @@ from dramaturg.reports import exporters
 from dramaturg.reports.xlsx import SheetTitles
 from dramaturg.schools.models import Team
 from dramaturg.surveys.models import Participation, Response, week_of
-from dramaturg.surveys.results import round_results, scale_score
+from dramaturg.surveys.results import round_results
 from tests.helpers import english
-from tests.survey_helpers import add_members, staff_round, student_round
+from tests.survey_helpers import add_members, scale_score, staff_round, student_round
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dramaturg.surveys.models import Participation, Response, Round, StudentCode, Submission
-from dramaturg.surveys.results import response_rates, round_results, scale_score, suppress
-from tests.survey_helpers import add_members, answer_all, personal_links, staff_round, student_round
+from dramaturg.surveys.results import response_rates, round_results, suppress
+from tests.survey_helpers import (
+    add_members,
+    answer_all,
+    personal_links,
+    scale_score,
+    staff_round,
+    student_round,
+)
 
 RESPONSE_COLUMNS = {"id", "round_id", "target_id", "answers", "week"}
 

@@ -15,8 +15,9 @@ from dramaturg.schools.demo_data import demo_email
 from dramaturg.schools.models import School, SchoolYear, Team
 from dramaturg.schools.roles import Role
 from dramaturg.surveys.demo import SMALL_TEAM, SMALL_TEAMS, STAFF, build_survey_demo
-from dramaturg.surveys.models import Participation, Response, Round, round_items
+from dramaturg.surveys.models import Participation, Response, Round
 from dramaturg.surveys.results import response_rates, round_results
+from tests.survey_helpers import round_items
 
 pytestmark = pytest.mark.django_db
 

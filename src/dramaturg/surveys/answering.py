@@ -98,7 +98,9 @@ class _NoSteps(Exception):
     """A round without instruments yet: nothing to remember (exceptions are never cached)."""
 
 
-def _steps(round_: Round) -> list[Step]:
+def round_steps(round_: Round) -> list[Step]:
+    """The round's scales in answer-array order, with where each starts: the layout that the
+    answering pages and the results both follow."""
     try:
         return list(_round_steps(round_.pk, round_.created_at))
     except _NoSteps:
@@ -135,7 +137,7 @@ def _check_open(round_: Round) -> None:
 
 def _finish(access: Access) -> Access:
     _check_open(access.round)
-    access.steps = _steps(access.round)
+    access.steps = round_steps(access.round)
     return access
 
 

@@ -19,7 +19,6 @@ import datetime as dt
 import json
 import uuid
 from functools import lru_cache
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -219,8 +218,3 @@ def _thaw(definition: str) -> Instrument:
 
 def week_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
-
-
-def round_items(round_: Round) -> list[tuple[RoundInstrument, Any]]:
-    """Every (instrument, item) of the round in answer-array order."""
-    return [(ri, item) for ri in round_.instruments.all() for item in ri.instrument.items]

@@ -22,6 +22,7 @@ import numpy as np
 
 from dramaturg.analysis import summarise
 from dramaturg.analysis.suppression import suppress
+from dramaturg.surveys.answering import round_steps
 from dramaturg.surveys.instruments import Instrument, Scale
 from dramaturg.surveys.models import Participation, Round, RoundTarget, StudentCode
 
@@ -62,17 +63,6 @@ class Rate:
         return round(100 * self.answered / self.invited)
 
 
-def scale_score(instrument: Instrument, scale: Scale, answers: list[int], offset: int):
-    """One respondent's scale score (for checks by hand): the mean of the answered items
-    after reverse keying, or None below the scale's minimum of answered items."""
-    values = []
-    for i, item in enumerate(scale.items):
-        value = answers[offset + i]
-        if value:  # 0 is "don't know": missing
-            values.append(instrument.reverse_value(value) if item.reverse else value)
-    return sum(values) / len(values) if len(values) >= scale.min_items else None
-
-
 def _matrix(rows: list[tuple[int, list[int]]], width: int) -> np.ndarray:
     matrix = np.array([answers for _target, answers in rows], dtype=np.float64)
     matrix = matrix.reshape(len(rows), width)
@@ -88,39 +78,38 @@ def _group_figure(entry: dict[str, Any], hidden: bool) -> Figure:
 
 def round_results(round_: Round) -> list[ScaleResult]:
     rows = list(round_.responses.values_list("target_id", "answers"))
-    instruments = [ri.instrument for ri in round_.instruments.order_by("position")]
-    matrix = _matrix(rows, sum(len(i.items) for i in instruments))
+    steps = round_steps(round_)
+    width = steps[-1].offset + len(steps[-1].scale.items) if steps else 0
+    matrix = _matrix(rows, width)
     labels = np.array([target for target, _answers in rows], dtype=np.int64)
     threshold = round_.anonymity_threshold
     # Groups whose response rate is hidden stay hidden here too: otherwise their counts
     # could be worked out from the figures' n and the shown rates.
     rate_hidden = hidden_by_size(round_)
-    results, offset = [], 0
-    for instrument in instruments:
-        for scale in instrument.scales:
-            width = len(scale.items)
-            summary = summarise(
-                matrix[:, offset : offset + width],
-                labels,
-                options=instrument.option_count,
-                reverse=np.array([item.reverse for item in scale.items]),
-                min_items=scale.min_items,
-                threshold=threshold,
-            )
-            whole = summary["scale"]
-            total = (
-                Figure(summary["n"])
-                if whole.get("suppressed")
-                else Figure(summary["n"], whole["mean"], whole["sd"], whole["alpha"])
-            )
-            by_target = {
-                int(entry["group"]): _group_figure(entry, int(entry["group"]) in rate_hidden)
-                for entry in summary["groups"]
-            }
-            results.append(
-                ScaleResult(instrument, scale, total, by_target, summary["icc1"], summary["icc2"])
-            )
-            offset += width
+    results = []
+    for step in steps:
+        instrument, scale = step.instrument, step.scale
+        summary = summarise(
+            matrix[:, step.offset : step.offset + len(scale.items)],
+            labels,
+            options=instrument.option_count,
+            reverse=np.array([item.reverse for item in scale.items]),
+            min_items=scale.min_items,
+            threshold=threshold,
+        )
+        whole = summary["scale"]
+        total = (
+            Figure(summary["n"])
+            if whole.get("suppressed")
+            else Figure(summary["n"], whole["mean"], whole["sd"], whole["alpha"])
+        )
+        by_target = {
+            int(entry["group"]): _group_figure(entry, int(entry["group"]) in rate_hidden)
+            for entry in summary["groups"]
+        }
+        results.append(
+            ScaleResult(instrument, scale, total, by_target, summary["icc1"], summary["icc2"])
+        )
     return results
 
 
