@@ -55,7 +55,7 @@ from django.utils.text import slugify
 ROUND = "round"
 CARD = "card"
 # The model behind each kind, for the command line (`dramaturg export KIND ID`).
-KINDS = {ROUND: "surveys.Round"}
+KINDS = {ROUND: "surveys.Round", CARD: "cards.Card"}
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -70,6 +70,8 @@ class Exporter:
     format_name: ClassVar[str]  # shown beside the label: "Excel", "PDF", "Word"
     content_type: ClassVar[str]
     extension: ClassVar[str]
+    # A slow exporter runs as a background task; the page shows its progress and a link.
+    background: ClassVar[bool] = False
 
     def build(self, obj: Any) -> bytes:
         """The file, in the active language. Subclasses implement this."""
