@@ -16,21 +16,32 @@ help:
 	@echo "make lint   ruff and mypy;  make messages  refresh the translation catalogues"
 	@echo "make bench-submissions  student submissions per second on PostgreSQL (docs/benchmarks.md)"
 
+# WeasyPrint (PDF exports) needs Pango; with libharfbuzz-subset0 it subsets fonts in C, which
+# halves the time of a PDF.
 install:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) sync --frozen --quiet
 	@command -v msgfmt >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq gettext; }
+	@{ /sbin/ldconfig -p | grep -q libharfbuzz-subset && /sbin/ldconfig -p | grep -q libpangoft2; } \
+	  2>/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; }
 	$(UV) run --frozen dramaturg compilemessages --ignore=.venv -v 0
 
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "Installing Debian's chromium for the browser tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@{ command -v chromium && command -v pdftoppm; } >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium and poppler-utils for the browser and PDF tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils; }
 
+# The task worker (docs/background-tasks.md) runs beside gunicorn and stops with it: on Ctrl-C,
+# on a kill, or when gunicorn exits. It starts from the virtual environment itself, so $! is
+# the worker and not a wrapper (uv, a pyenv shim) that would leave it behind.
 run: install
 	$(DJANGO) migrate --no-input -v 0
 	$(DJANGO) collectstatic --no-input -v 0
 	$(DJANGO) demo
+	@.venv/bin/dramaturg db_worker --no-reload & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT; trap 'exit 143' TERM; \
 	$(UV) run --frozen gunicorn dramaturg.config.wsgi --bind $(HOST):$(PORT) \
 	  --workers 2 --threads 4 --forwarded-allow-ips=127.0.0.1
 

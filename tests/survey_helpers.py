@@ -34,7 +34,9 @@ def staff_round(world, teams, instruments=("collective_efficacy",), **changes) -
         opens_on=changes.pop("opens_on", today),
         closes_on=changes.pop("closes_on", today + dt.timedelta(days=14)),
         anonymity_threshold=changes.pop("threshold", 5),
-        instruments=[InstrumentChoice(key) for key in instruments],
+        instruments=[
+            c if isinstance(c, InstrumentChoice) else InstrumentChoice(c) for c in instruments
+        ],
         teams=teams,
     )
     return create_round(world.leader, world.school, plan)

@@ -112,6 +112,22 @@ def _code_sheet_args(w):
     return [w.school.slug, round_.pk, round_.targets.get().pk]
 
 
+def _export_job_args(w):
+    from dramaturg.reports.models import ExportJob
+
+    job = ExportJob.objects.create(
+        school=w.school,
+        requested_by=w.leader,
+        kind="round",
+        object_id=_survey_round(w).pk,
+        exporter="results_xlsx",
+        language="nl",
+        state=ExportJob.State.DONE,
+        content=b"x",
+    )
+    return [w.school.slug, job.pk]
+
+
 OUTSIDER_CASES = {
     "schools:home": lambda w: [w.school.slug],
     "schools:staff": lambda w: [w.school.slug],
@@ -164,6 +180,12 @@ OUTSIDER_CASES = {
     "surveys:round_codes": _code_sheet_args,
     "surveys:classes": lambda w: [w.school.slug],
     "reports:round_export": lambda w: [*_survey_round_args(w), "results_xlsx"],
+    "reports:card_export": lambda w: [*_card_args(w), "card_pdf"],
+    "reports:exports": lambda w: [w.school.slug],
+    "reports:dashboard": lambda w: [w.school.slug],
+    "reports:team_results": lambda w: [w.school.slug, w.team_a.pk],
+    "reports:export_job": _export_job_args,
+    "reports:export_download": _export_job_args,
 }
 
 

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "csp",
     "django_htmx",
     "template_partials",
+    "django_tasks",
+    "django_tasks_db",
     "dramaturg.core",
     "dramaturg.accounts",
     "dramaturg.schools",
@@ -196,6 +198,15 @@ CONTENT_SECURITY_POLICY = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Background tasks: a queue in the database, run by `dramaturg db_worker` (make run starts
+# it beside gunicorn; docs/background-tasks.md) ---
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 # --- Domain ---
 ANONYMITY_THRESHOLD = 5

@@ -22,19 +22,17 @@ Adding an exporter is one class and one line:
 
     register(CardPdf())
 
-and its module named in `BUILTIN` below, which `ReportsConfig.ready` imports. What is still
-to come plugs in the same way:
+and its module named in `BUILTIN` below, which `ReportsConfig.ready` imports. The shipped
+ones: the round's results workbook (`results_excel`) and report (`round_report`); the card's
+*praatdocument* as PDF and Word (`card_document`) and the card in WMK's layout as Excel and
+Word (`card_wmk`).
 
-* the card **praatdocument** as PDF (WeasyPrint, from the page's templates) and Word
-  (python-docx), kind `"card"`;
-* the card in **WMK layout** as Excel and Word, kind `"card"`;
-* the **round report** as PDF, kind `"round"`.
-
-A new kind adds its model to `KINDS` (for the command line) and a view that fetches the object
-within the school (`get_in_school`) before calling `exporters.get(kind, key)`. Because
-`render` takes only the object and a language and returns bytes, a background task can run
-any exporter from an id and a language code; where a slow exporter needs that, the task
-wraps `render` and the registry stays as it is.
+A new kind adds its model to `KINDS`, the permission it needs to `KIND_PERMS`, and (for
+direct downloads) a view that fetches the object within the school (`get_in_school`) before
+calling `exporters.get(kind, key)`. Because `render` takes only the object and a language and
+returns bytes, a background task runs any exporter from an id and a language code: an
+exporter with `background = True` is never built inside a request; its link becomes a
+"Prepare" button that queues `reports.tasks.run_export` (docs/background-tasks.md).
 
 An exporter decides what may leave the building: figures come only from
 `surveys.results`, which suppresses every group below the anonymity threshold, and no
@@ -52,15 +50,27 @@ from django.utils.functional import Promise
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 
+from dramaturg.schools.roles import Perm
+
 ROUND = "round"
 CARD = "card"
-# The model behind each kind, for the command line (`dramaturg export KIND ID`).
+# The model behind each kind, for the command line (`dramaturg export KIND ID`) and the
+# background task (`reports.tasks.run_export`).
 KINDS = {ROUND: "surveys.Round", CARD: "cards.Card"}
+# What a member needs to export an object of each kind: a round's figures are for those who
+# facilitate, a card is for everyone of the school. Direct downloads, background exports and
+# the job pages all check this one mapping.
+KIND_PERMS = {ROUND: Perm.FACILITATE, CARD: Perm.VIEW_SCHOOL}
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Modules that register the shipped exporters; imported once, when the app is ready.
-BUILTIN = ("dramaturg.reports.results_excel",)
+BUILTIN = (
+    "dramaturg.reports.results_excel",
+    "dramaturg.reports.round_report",
+    "dramaturg.reports.card_document",
+    "dramaturg.reports.card_wmk",
+)
 
 
 class Exporter:

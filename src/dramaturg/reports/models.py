@@ -1,10 +1,15 @@
 """What reports keep: the computed figures of closed rounds, so a dashboard reads them back in
-one query instead of recomputing every past round on every page view."""
+one query instead of recomputing every past round on every page view; and the files that
+are prepared in the background, for a week, for the one person who asked."""
 
 from __future__ import annotations
 
+import datetime
+
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class RoundSummary(models.Model):
@@ -24,3 +29,72 @@ class RoundSummary(models.Model):
 
     def __str__(self) -> str:
         return f"summary of round {self.round_id}"
+
+
+class ExportJob(models.Model):
+    """A file prepared in the background (`reports.tasks.run_export`) for one person.
+
+    A job belongs to whoever asked for it: only that user, while still a member of the school
+    with the permission the kind needs (`exporters.KIND_PERMS`), sees it or downloads the
+    file. The file is kept in the database and deleted with the job after `KEEP_DAYS`
+    (`dramaturg prune_exports`). `error` is a code whose text is shown in the reader's
+    language; the traceback goes to the log, never to the page.
+    """
+
+    KEEP_DAYS = 7
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("waiting to be prepared")
+        RUNNING = "running", _("being prepared")
+        DONE = "done", _("ready to download")
+        FAILED = "failed", _("failed")
+
+    class Error(models.TextChoices):
+        GONE = "gone", _("What you wanted to export no longer exists, so there is no file.")
+        FAILED = (
+            "failed",
+            _(
+                "Something went wrong while preparing the file. Please try again later; if it "
+                "keeps failing, tell whoever runs Dramaturg for your school."
+            ),
+        )
+
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.CASCADE, related_name="export_jobs"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs"
+    )
+    kind = models.CharField(max_length=20)
+    object_id = models.PositiveBigIntegerField()
+    # The object's name when the job was requested: shown even after the object is gone.
+    title = models.CharField(max_length=300, blank=True)
+    exporter = models.CharField(max_length=50)
+    language = models.CharField(max_length=10)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    content = models.BinaryField(null=True, editable=False)
+    filename = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    error = models.CharField(max_length=20, choices=Error.choices, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # The id of the django-tasks result (a UUID), for whoever looks into a stuck job.
+    task_result_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["school", "requested_by", "-created_at"]),
+            models.Index(fields=["created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"export {self.pk} ({self.exporter} of {self.kind} {self.object_id})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+    @property
+    def kept_until(self) -> datetime.datetime:
+        return self.created_at + datetime.timedelta(days=self.KEEP_DAYS)

@@ -28,6 +28,8 @@ def school_home(request: HttpRequest) -> HttpResponse:
             "school": school,
             "stages": STAGE_INFO,
             "teams": teams,
+            # The teams whose results page a team member may open: their own.
+            "my_teams": set(request.membership.teams.values_list("pk", flat=True)),  # type: ignore[attr-defined]
             "can_manage": role_has(request.membership.role, Perm.MANAGE_STAFF),  # type: ignore[attr-defined]
             "can_facilitate": role_has(request.membership.role, Perm.FACILITATE),  # type: ignore[attr-defined]
         },

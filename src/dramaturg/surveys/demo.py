@@ -245,6 +245,13 @@ class SurveyDemo:
                 self.student_round(f"Leerlingmeting {word} {opens.year}", opens, classes)
         for card in Card.objects.filter(school=self.school, state=Card.State.ADOPTED):
             version = card.versions.get(number=card.adopted_version)
+            earlier = card.versions.filter(number=card.adopted_version - 1).first()
+            if earlier and generated_choices(earlier):
+                # The previous version was evaluated five weeks ago, so the dashboard can
+                # show how the indicators moved (the indicator added since has no movement).
+                title = f"Zelfevaluatie {earlier.snapshot['title']['nl']} (v{earlier.number})"
+                opens = self.today - dt.timedelta(weeks=5)
+                self.staff_round(title[:120], opens, len(moments) - 1, generated_choices(earlier))
             choices = generated_choices(version)
             if choices:
                 # Opened today, since the card was adopted just now; many answered already.

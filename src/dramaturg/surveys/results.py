@@ -48,6 +48,8 @@ class ScaleResult:
     by_target: dict[int, Figure]
     icc1: float | None = None
     icc2: float | None = None
+    # Per item, how many chose each option (1..k), for the whole round; None when suppressed.
+    distribution: dict[str, list[int]] | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ def round_results(round_: Round) -> list[ScaleResult]:
         summary = summarise(
             matrix[:, step.offset : step.offset + len(scale.items)],
             labels,
+            item_names=[item.id for item in scale.items],
             options=instrument.option_count,
             reverse=np.array([item.reverse for item in scale.items]),
             min_items=scale.min_items,
@@ -108,7 +111,15 @@ def round_results(round_: Round) -> list[ScaleResult]:
             for entry in summary["groups"]
         }
         results.append(
-            ScaleResult(instrument, scale, total, by_target, summary["icc1"], summary["icc2"])
+            ScaleResult(
+                instrument,
+                scale,
+                total,
+                by_target,
+                summary["icc1"],
+                summary["icc2"],
+                whole.get("distribution"),
+            )
         )
     return results
 

@@ -1,0 +1,285 @@
+"""The school dashboard and the team page: efficacy over time, as pictures with their numbers.
+
+Everything here reads round summaries (`reports.summaries`), which hold only what the round
+pages may show, so a hidden team stays hidden on every chart and in every table built from
+them. The data flows one way: rounds → summaries → `Moment`s → sections of charts and rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from dramaturg.core.localized import pick_text
+from dramaturg.reports import charts, judgements
+from dramaturg.reports.summaries import Summary, summaries
+from dramaturg.schools.models import School, Team
+from dramaturg.surveys.models import Round
+
+# The efficacy instruments in the order the dashboard shows them.
+EFFICACY = (
+    "teacher_self_efficacy",
+    "collective_efficacy",
+    "dressing_room_climate",
+    "student_self_efficacy",
+)
+# The quadrant's axes: a team's own belief in what it can do, against its shared belief.
+QUADRANT_X, QUADRANT_Y = "teacher_self_efficacy", "collective_efficacy"
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A round as a point on a time axis, with its summary."""
+
+    round: Round
+    summary: Summary
+
+    @property
+    def label(self) -> str:
+        return date_format(self.round.opens_on, "M Y")
+
+    def scales(self, instrument: str) -> list[dict[str, Any]]:
+        return [s for s in self.summary["scales"] if s["instrument"] == instrument]
+
+    def target_of(self, team_id: int) -> str | None:
+        for key, target in self.summary["targets"].items():
+            if target["team"] == team_id:
+                return key
+        return None
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    name: str
+    n: int | None
+    invited: int
+    answered: int | None
+    mean: float | None
+    sd: float | None
+    alpha: float | None
+    rwg_j: float | None
+    judgement: str
+
+
+@dataclass(frozen=True)
+class ScaleRow:
+    title: str
+    n: int | None
+    mean: float | None
+    sd: float | None
+    alpha: float | None
+    reliability: str
+    icc1: float | None
+    icc2: float | None
+    between: str
+    groups: list[GroupRow] = field(default_factory=list)
+    # On the team page: the team's own figure beside the school's.
+    team: GroupRow | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    instrument: str
+    title: str
+    chart: Any  # charts.Chart
+    latest: Moment
+    invited: int
+    answered: int | None
+    rows: list[ScaleRow]
+
+    @property
+    def percent(self) -> int | None:
+        if self.answered is None or not self.invited:
+            return None
+        return round(100 * self.answered / self.invited)
+
+
+def moments(school: School, today: dt.date | None = None) -> list[Moment]:
+    """Every round of the school that has opened, oldest first, with its summary."""
+    today = today or timezone.localdate()
+    rounds = list(
+        Round.objects.filter(school=school, opens_on__lte=today)
+        .select_related("school")
+        .order_by("opens_on", "pk")
+    )
+    found = summaries(rounds)
+    return [Moment(round_, found[round_.pk]) for round_ in rounds]
+
+
+def _group_row(summary: Summary, target_key: str, scale: dict[str, Any]) -> GroupRow:
+    target = summary["targets"][target_key]
+    figure = scale["groups"].get(target_key) or {"n": None}
+    shown = figure["n"] is not None
+    return GroupRow(
+        name=target["name"],
+        n=figure["n"],
+        invited=target["invited"],
+        answered=target["answered"],
+        mean=figure.get("mean"),
+        sd=figure.get("sd"),
+        alpha=figure.get("alpha"),
+        rwg_j=figure.get("rwg_j"),
+        judgement=judgements.agreement(figure.get("rwg_j"), shown),
+    )
+
+
+def _scale_row(moment: Moment, scale: dict[str, Any], team_id: int | None) -> ScaleRow:
+    summary = moment.summary
+    total = scale["total"]
+    keys = sorted(summary["targets"], key=lambda key: summary["targets"][key]["name"])
+    team_key = moment.target_of(team_id) if team_id is not None else None
+    classes = moment.round.mode == Round.Mode.STUDENTS
+    return ScaleRow(
+        title=pick_text(scale["title"]),
+        n=total["n"],
+        mean=total["mean"],
+        sd=total["sd"],
+        alpha=total["alpha"],
+        reliability=judgements.reliability(total["alpha"]) if total["n"] else "",
+        icc1=scale["icc1"],
+        icc2=scale["icc2"],
+        between=judgements.between_groups(scale["icc1"], classes=classes),
+        groups=[_group_row(summary, key, scale) for key in keys] if team_id is None else [],
+        team=_group_row(summary, team_key, scale) if team_key else None,
+    )
+
+
+def _scale_ids(found: Iterable[Moment], instrument: str) -> list[tuple[str, dict[str, str]]]:
+    """The scales of an instrument over all rounds, in the order they first appear."""
+    seen: dict[str, dict[str, str]] = {}
+    for moment in found:
+        for scale in moment.scales(instrument):
+            seen.setdefault(scale["scale"], scale["title"])
+    return list(seen.items())
+
+
+def _value(moment: Moment, instrument: str, scale_id: str, team_id: int | None):
+    for scale in moment.scales(instrument):
+        if scale["scale"] != scale_id:
+            continue
+        if team_id is None:
+            return scale["total"]["mean"]
+        key = moment.target_of(team_id)
+        return (scale["groups"].get(key) or {}).get("mean") if key else None
+    return None
+
+
+def efficacy_sections(
+    found: list[Moment], team: Team | None = None, instruments: Iterable[str] = EFFICACY
+) -> list[Section]:
+    """Per instrument (the efficacy ones unless named): a trend over its rounds and the
+    latest round's figures; for a team page, the team's own line and figures beside the
+    school's."""
+    team_id = team.pk if team is not None else None
+    sections = []
+    for instrument in instruments:
+        used = [m for m in found if m.scales(instrument)]
+        if team_id is not None:
+            used = [m for m in used if m.target_of(team_id) is not None]
+        if not used:
+            continue
+        latest = used[-1]
+        first = latest.scales(instrument)[0]
+        title = pick_text(first["instrument_title"])
+        series = [
+            charts.Series(
+                pick_text(scale_title),
+                [_value(m, instrument, scale_id, team_id) for m in used],
+            )
+            for scale_id, scale_title in _scale_ids(used, instrument)
+        ]
+        whose = str(team) if team is not None else latest.round.school.name
+        chart = charts.trend_chart(
+            f"trend-{instrument}",
+            title,
+            _("Average score per scale of %(whose)s in each measurement round (1 to %(max)s).")
+            % {"whose": whose, "max": first["options"]},
+            [m.label for m in used],
+            series,
+            y_min=1,
+            y_max=first["options"],
+            y_label=_("Average score"),
+        )
+        rows = [_scale_row(latest, scale, team_id) for scale in latest.scales(instrument)]
+        # The response rate of whom the page is about: the team on its page, else everyone.
+        whom = (
+            latest.summary["targets"][latest.target_of(team_id)]
+            if team_id is not None
+            else latest.summary
+        )
+        sections.append(
+            Section(
+                instrument=instrument,
+                title=title,
+                chart=chart,
+                latest=latest,
+                invited=whom["invited"],
+                answered=whom["answered"],
+                rows=rows,
+            )
+        )
+    return sections
+
+
+def _team_means(moment: Moment, instrument: str) -> dict[int, float]:
+    """Per team shown on every scale of the instrument: the mean of its scale means."""
+    scales = moment.scales(instrument)
+    means: dict[int, float] = {}
+    for key, target in moment.summary["targets"].items():
+        values = [(s["groups"].get(key) or {}).get("mean") for s in scales]
+        if target["team"] is not None and values and all(v is not None for v in values):
+            means[target["team"]] = sum(values) / len(values)
+    return means
+
+
+def quadrant(found: list[Moment]) -> Any:
+    """Each team shown in the latest staff round that measured both axes, as a point of
+    self-efficacy against collective efficacy; its previous position faded, with an arrow."""
+    both = [m for m in found if m.scales(QUADRANT_X) and m.scales(QUADRANT_Y)]
+    if not both:
+        return None
+    latest, previous = both[-1], (both[-2] if len(both) > 1 else None)
+    x_now, y_now = _team_means(latest, QUADRANT_X), _team_means(latest, QUADRANT_Y)
+    x_then = _team_means(previous, QUADRANT_X) if previous else {}
+    y_then = _team_means(previous, QUADRANT_Y) if previous else {}
+    names = {t["team"]: t["name"] for t in latest.summary["targets"].values()}
+    points = [
+        charts.Point(
+            names[team],
+            x_now[team],
+            y_now[team],
+            x_then.get(team) if team in y_then else None,
+            y_then.get(team) if team in x_then else None,
+        )
+        for team in sorted(set(x_now) & set(y_now), key=lambda t: names[t])
+    ]
+    x_scale, y_scale = latest.scales(QUADRANT_X)[0], latest.scales(QUADRANT_Y)[0]
+    x_max, y_max = x_scale["options"], y_scale["options"]
+    description = _(
+        "Each team as a point: average self-efficacy (across) against collective efficacy "
+        "(up) in %(now)s. Teams with too few answers are left out."
+    ) % {"now": latest.label}
+    if previous:
+        description += " " + _(
+            "A faded point and an arrow show where the team stood in %(then)s."
+        ) % {"then": previous.label}
+    return charts.quadrant_chart(
+        "efficacy-quadrant",
+        _("Self-efficacy and collective efficacy per team"),
+        description,
+        points,
+        x_label=pick_text(x_scale["instrument_title"]),
+        y_label=pick_text(y_scale["instrument_title"]),
+        x_min=1,
+        x_max=x_max,
+        y_min=1,
+        y_max=y_max,
+        x_mid=(1 + x_max) / 2,
+        y_mid=(1 + y_max) / 2,
+    )
