@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "dramaturg.cards",
     "dramaturg.surveys",
     "dramaturg.reports",
+    "dramaturg.networks",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("dramaturg.sources.urls")),
     path("", include("dramaturg.surveys.urls")),
     path("", include("dramaturg.reports.urls")),
+    path("", include("dramaturg.networks.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -69,6 +69,14 @@ class School(models.Model):
         default=Quorum.TWO_THIRDS,
         help_text=_("The share of members who must have answered before a card can be adopted."),
     )
+    share_results_with_board = models.BooleanField(
+        _("share results with the board"),
+        default=False,
+        help_text=_(
+            "The board sees your school's measurement results (never below the anonymity "
+            "threshold). Cards, rounds and response rates are always visible to the board."
+        ),
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -44,6 +44,16 @@ class Card(models.Model):
     introduction_en = models.TextField(_("introduction (English)"), blank=True)
     state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
     template_key = models.CharField(max_length=40, blank=True)
+    # Copied from a network's library: the publication, and the credit as shown at copy time
+    # (it stays when the publication is withdrawn or the source school's name was hidden).
+    copied_from = models.ForeignKey(
+        "networks.PublishedCard",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
+    )
+    origin = models.CharField(_("origin"), max_length=300, blank=True)
     # The number of the last adopted version; 0 while the card was never adopted.
     adopted_version = models.PositiveIntegerField(default=0)
     revision = models.PositiveIntegerField(default=1)

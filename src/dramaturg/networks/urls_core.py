@@ -1,0 +1,3 @@
+"""Network pages: see networks/urls.py."""
+
+urlpatterns: list = []
