@@ -128,6 +128,57 @@ def _export_job_args(w):
     return [w.school.slug, job.pk]
 
 
+def _network_thread_args(w):
+    from dramaturg.networks.access import ensure_board_network
+    from dramaturg.networks.conversations import start_thread
+
+    network = ensure_board_network(w.board)
+    thread = start_thread(w.leader, network, "question", "Vraag", "Hoe doen jullie dit?", True)
+    return [network.slug, thread.pk]
+
+
+def _network_reply_args(w):
+    from dramaturg.networks.conversations import reply
+    from dramaturg.networks.models import Thread
+
+    args = _network_thread_args(w)
+    posted = reply(w.leader, Thread.objects.get(pk=args[1]), "Zo.", True)
+    return [*args, posted.pk]
+
+
+def _board_network_args(w):
+    from dramaturg.networks.access import ensure_board_network
+
+    return [ensure_board_network(w.board).slug]
+
+
+def _cross_network_args(w):
+    from dramaturg.networks.services import create_network
+
+    return [create_network(w.leader, w.school, "Leren over grenzen").slug]
+
+
+def _network_invitation_args(w):
+    from dramaturg.networks.models import Network, NetworkInvitation
+    from dramaturg.schools.models import School
+
+    # A third school, invited to a network across boards: only its own leaders may answer.
+    school = School.objects.create(board=w.board, name="De Meeuw", slug="de-meeuw", sector="po")
+    network = Network.objects.get(slug=_cross_network_args(w)[0])
+    return [NetworkInvitation.objects.create(network=network, school=school).pk]
+
+
+def _library_args(w):
+    from dramaturg.cards.models import Card
+    from dramaturg.networks.access import ensure_board_network
+    from dramaturg.networks.library import publish
+
+    _slug, card_id, _number = _version_args(w)
+    version = Card.objects.get(pk=card_id).versions.get()
+    network = ensure_board_network(w.board)
+    return [network.slug, publish(w.leader, version, network, show_school=False).pk]
+
+
 OUTSIDER_CASES = {
     "schools:home": lambda w: [w.school.slug],
     "schools:staff": lambda w: [w.school.slug],
@@ -186,6 +237,21 @@ OUTSIDER_CASES = {
     "reports:team_results": lambda w: [w.school.slug, w.team_a.pk],
     "reports:export_job": _export_job_args,
     "reports:export_download": _export_job_args,
+    "reports:board_overview": lambda w: [w.board.slug],
+    "networks:threads": lambda w: [_network_thread_args(w)[0]],
+    "networks:thread": _network_thread_args,
+    "networks:thread_delete": _network_thread_args,
+    "networks:reply_delete": _network_reply_args,
+    "networks:home": _board_network_args,
+    "networks:people": _board_network_args,
+    "networks:invite": _cross_network_args,
+    "networks:leave": _cross_network_args,
+    "networks:invitation": _network_invitation_args,
+    "networks:library": lambda w: [_library_args(w)[0]],
+    "networks:library_card": _library_args,
+    "networks:library_copy": _library_args,
+    "networks:library_withdraw": _library_args,
+    "networks:library_publish": _version_args,
 }
 
 

@@ -56,7 +56,7 @@ def teams(world):
 
 
 def page(client, url: str, language: str = "nl") -> str:
-    client.cookies["django_language"] = language
+    client.cookies["dramaturg_language"] = language
     response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 200
     return response.content.decode()

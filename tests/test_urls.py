@@ -26,6 +26,10 @@ NON_TENANT = {
     "answer:student",
     "answer:staff",
     "answer:thanks",
+    # Personal pages: my networks (what networks_for() finds for me, tests/test_networks_core.py)
+    # and starting a network, which any school leader may do.
+    "networks:list",
+    "networks:create",
 }
 
 

@@ -11,11 +11,16 @@ background: the leader asks for it, the real worker runs, and the job page (poll
 htmx) offers the PDF. Last, a teacher of the hidden team opens the team page and finds no
 figure. axe checks every page on the way.
 
-The worker and the live server share one database connection: pytest-django hands the test
-thread's in-memory SQLite connection to the live server's threads. Requests and the test
-never overlap in the other browser tests, because the test waits for the browser; here the
-test itself works (the worker) while the job page keeps polling. So the page's polls are
-routed through the test thread (`route.fetch`), which cannot serve one while the worker runs.
+The worker runs in the test's own thread, and there it shares one database connection with
+the live server: the test database is in-memory SQLite, and pytest-django (like Django's
+LiveServerTestCase) hands the test thread's connection to the server's threads. In the
+other browser tests the two never use it at once, since the test waits while the browser
+works. Here the test works (the worker) while the job page keeps polling,
+so two threads could run statements, and transactions, on one connection. Hence the page's
+polls are routed through the test thread (`route.fetch`, which returns once the server has
+answered): a poll that comes while the worker runs waits until it is done. Before the
+worker starts, the test waits for one poll to be answered ("nothing new"), so that none is
+still in flight either.
 """
 
 from __future__ import annotations
@@ -28,7 +33,15 @@ import docx
 import pytest
 from django.utils import translation
 from openpyxl import load_workbook
-from playwright.sync_api import ConsoleMessage, Download, Locator, Page, Route, expect
+from playwright.sync_api import (
+    ConsoleMessage,
+    Download,
+    Locator,
+    Page,
+    Response,
+    Route,
+    expect,
+)
 from pypdf import PdfReader
 
 from dramaturg.cards.models import Card
@@ -88,7 +101,8 @@ def watch_console(page: Page) -> list[str]:
     problems: list[str] = []
 
     def logged(message: ConsoleMessage) -> None:
-        if message.type == "error" or "Content Security Policy" in message.text:
+        text = message.text
+        if message.type == "error" or "Content Security Policy" in text or "Refused to" in text:
             problems.append(message.text)
 
     page.on("console", logged)
@@ -125,8 +139,12 @@ def workbook_cells(path: Path) -> list[str]:
 
 
 def through_the_test_thread(route: Route) -> None:
-    """Serve a request from the test thread: never while the worker uses the connection."""
+    """Let the server answer a request only while the test thread waits for the browser."""
     route.fulfill(response=route.fetch())
+
+
+def is_poll(response: Response) -> bool:
+    return "?since=" in response.url
 
 
 def test_leader_reads_the_dashboard_and_takes_the_files_home(world, history, new_context, tmp_path):
@@ -184,8 +202,9 @@ def test_leader_reads_the_dashboard_and_takes_the_files_home(world, history, new
     pdf = download(
         leader, downloads.get_by_role("link", name=f"{nl('Conversation document')} (PDF)"), tmp_path
     )
-    assert CARD_TITLE in pdf_text(pdf)
-    assert INDICATORS[0] in pdf_text(pdf)
+    text = pdf_text(pdf)
+    assert CARD_TITLE in text
+    assert INDICATORS[0] in text
     word = download(
         leader,
         downloads.get_by_role("link", name=f"{nl('Conversation document')} (Word)"),
@@ -222,21 +241,29 @@ def test_leader_reads_the_dashboard_and_takes_the_files_home(world, history, new
     with translation.override("nl"):
         waiting = str(ExportJob.State.QUEUED.label).capitalize()
     expect(status).to_contain_text(waiting)
+    expect(status.get_by_role("link")).to_have_count(0)
+    leader.evaluate("window.notReloaded = true")
+    poll = leader.wait_for_event("response", is_poll)  # the page asks every 3 seconds
+    assert poll.status == 204  # nothing new yet
+    expect(status).to_contain_text(waiting)
+
     job = ExportJob.objects.get()
     assert (job.exporter, job.object_id, job.language) == ("round_pdf", round_.pk, "nl")
-    link = status.get_by_role("link", name=re.compile(nl("Download %(name)s", name=".+")))
-    expect(link).to_have_count(0)
-
     run_worker()
     job.refresh_from_db()
     assert job.state == ExportJob.State.DONE
 
-    # No reload: the page's own polling brings the link.
+    # The page's next poll brings the link, without a reload.
+    link = status.get_by_role("link", name=nl("Download %(name)s", name=job.filename))
     expect(link).to_be_visible()
+    assert leader.evaluate("window.notReloaded") is True
     expect(leader).to_have_url(re.compile(rf"/s/{slug}/exports/{job.pk}/$"))
     check_a11y(leader)
-    report = download(leader, link, tmp_path)
-    assert round_.title in pdf_text(report)
+    report = pdf_text(download(leader, link, tmp_path))
+    assert round_.title in report
+    assert "Bovenbouw" in report
+    for mean in small_team_means(round_):  # Onderbouw's figures are in no file
+        assert f"{mean:.2f}".replace(".", ",") not in report
     assert not problems, problems
     leader.context.close()
 

@@ -1,10 +1,13 @@
 """Template context shared by every page: the places the signed-in person can go."""
 
+from functools import cache
 from typing import Any
 
 from django.http import HttpRequest
 
+from dramaturg.networks.models import NetworkGuest
 from dramaturg.schools.models import Membership
+from dramaturg.schools.roles import Role
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -12,6 +15,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
 
+    @cache
     def memberships() -> list[Membership]:
         return list(
             Membership.objects.active()
@@ -20,5 +24,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             .order_by("board__name", "school__name")
         )
 
+    def in_networks() -> bool:
+        """School leaders, and anyone a network let in, see "My networks"."""
+        leads = any(m.role == Role.LEADER for m in memberships())
+        return leads or NetworkGuest.objects.filter(user=user).exists()
+
     # Lazy: evaluated only by templates that show the menu.
-    return {"my_memberships": memberships}
+    return {"my_memberships": memberships, "in_networks": in_networks}

@@ -90,7 +90,9 @@ def participant(user: Any, network: Network) -> Participant | None:
             membership = still.first()
             if membership:
                 return Participant(user, network, CULTURE_CARRIER, membership.school)
-        elif active.filter(role=Role.BOARD_ADMIN).exists():
+        elif active.filter(role=Role.BOARD_ADMIN, board_id__in=schools.values("board_id")).exists():
+            # Still staff of a board whose school is in the network: staff who moved to an
+            # unrelated board keep no seat.
             return Participant(user, network, BOARD, None)
     return None
 

@@ -443,3 +443,54 @@ def _render(spec: dict) -> str:
         out = io.StringIO()
         figure.savefig(out, format="svg", metadata={"Date": None})
     return csp_safe_svg(out.getvalue(), spec["key"], spec["title"], spec["description"])
+
+
+# --- Range chart (network benchmarks) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RangeRow:
+    label: str  # the scale
+    value: float | None  # your school; None = no figure of its own
+    median: float
+    q1: float
+    q3: float
+    n: int  # schools in the distribution
+
+
+def range_chart(
+    key: str,
+    title: str,
+    description: str,
+    rows: list[RangeRow],
+    *,
+    x_min: float,
+    x_max: float,
+    decimals: int = 2,
+) -> Chart:
+    """A row per scale: a band from Q1 to Q3, a tick at the median, a dot for your school
+    (drawn in `charts_range.py`); the table: scale, your school, median, Q1, Q3, n schools."""
+    checked = [
+        RangeRow(r.label, _number(r.value), float(r.median), float(r.q1), float(r.q3), int(r.n))
+        for r in rows
+    ]
+    headers = [_("Scale"), _("Your school"), _("Median"), _("First quartile")]
+    headers += [_("Third quartile"), _("Schools")]
+    table_rows = [
+        [r.label, *(_fmt(v, decimals) for v in (r.value, r.median, r.q1, r.q3)), str(r.n)]
+        for r in checked
+    ]
+    legend = [_("Middle half of the schools"), _("Median"), _("Your school")]
+    spec: dict[str, Any] = {"kind": "range", "rows": [asdict(r) for r in checked]}
+    spec |= {"legend": legend}
+    spec |= {"limits": _floats(x_min, x_max), "decimals": decimals}
+    return _chart(key, title, description, spec, Table(title, headers, table_rows))
+
+
+def _draw_range(spec: dict) -> Any:
+    from dramaturg.reports.charts_range import draw_range  # keeps this module's import cheap
+
+    return draw_range(spec)
+
+
+_DRAW["range"] = _draw_range

@@ -11,15 +11,32 @@ a dozen charts that takes a few seconds, so it runs as a background export.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dramaturg.cards.models import Card
-from dramaturg.reports import card_progress, dashboard, exporters
+from dramaturg.reports import card_progress, charts, dashboard, exporters
 from dramaturg.surveys.models import Round
+
+
+def per_series(chart: charts.Chart | None, corner: str) -> charts.Chart | None:
+    """A trend chart whose table has a row per series (a scale, an agreement) and a column
+    per round, instead of the other way round: on paper the long names then get the width
+    of the page and the short round labels head the columns. The same cells, turned."""
+    if chart is None:
+        return None
+    table = chart.table
+    headers = [corner, *(row[0] for row in table.rows)]
+    rows = [
+        [label, *(row[column] for row in table.rows)]
+        for column, label in enumerate(table.headers[1:], start=1)
+    ]
+    return dataclasses.replace(chart, table=charts.Table(table.caption, headers, rows))
 
 
 def report_context(round_: Round) -> dict[str, Any]:
@@ -29,7 +46,7 @@ def report_context(round_: Round) -> dict[str, Any]:
     moment = upto[-1]
     instruments = list(dict.fromkeys(s["instrument"] for s in moment.summary["scales"]))
     sections = [
-        section
+        dataclasses.replace(section, chart=per_series(section.chart, gettext("Scale")))
         for section in dashboard.efficacy_sections(upto, instruments=instruments)
         if section.latest.round.pk == round_.pk
     ]
@@ -38,7 +55,7 @@ def report_context(round_: Round) -> dict[str, Any]:
         (
             card,
             card_progress.indicator_chart(card, upto),
-            card_progress.agreements_chart(card, upto),
+            per_series(card_progress.agreements_chart(card, upto), gettext("Agreements")),
         )
         for card in Card.objects.filter(school=round_.school, pk__in=card_ids)
     ]

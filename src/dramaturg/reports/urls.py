@@ -3,7 +3,7 @@ background, which belong to whoever asked for them."""
 
 from django.urls import path
 
-from dramaturg.reports import views, views_dashboard
+from dramaturg.reports import views, views_board, views_dashboard
 
 app_name = "reports"
 
@@ -31,4 +31,5 @@ urlpatterns = [
         views.export_download,
         name="export_download",
     ),
+    path("b/<slug:board_slug>/overview/", views_board.overview, name="board_overview"),
 ]

@@ -49,3 +49,13 @@ class SchoolSettingsForm(forms.Form):
         help_text=_("No result is shown for a group with fewer respondents (at least 3)."),
         error_messages={"min_value": _("The threshold can never be lower than 3.")},
     )
+    share_results_with_board = forms.BooleanField(
+        label=_("Share our results with the board"),
+        required=False,
+        help_text=_(
+            "When ticked, the board sees the school-wide efficacy figures of your rounds, "
+            "never below the anonymity threshold and never of a team or class. The board "
+            "always sees your adopted cards, the rounds held with their response rates and "
+            "staff turnover. Untick to hide the results from the board at once."
+        ),
+    )

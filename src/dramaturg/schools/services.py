@@ -175,12 +175,22 @@ def import_staff(
 
 @transaction.atomic
 def update_school_settings(
-    actor: Any, school: School, *, consent_quorum: str, anonymity_threshold: int
+    actor: Any,
+    school: School,
+    *,
+    consent_quorum: str,
+    anonymity_threshold: int,
+    share_results_with_board: bool | None = None,
 ) -> School:
-    """The leader decides how many answers adopt a card and how small a group may be shown."""
+    """The leader decides how many answers adopt a card, how small a group may be shown and
+    whether the board sees the school's results (None leaves that as it is)."""
     authorize_school(actor, school, Perm.DECIDE)
-    School.objects.filter(pk=school.pk).update(
-        consent_quorum=consent_quorum, anonymity_threshold=max(3, anonymity_threshold)
-    )
+    changes: dict[str, Any] = {
+        "consent_quorum": consent_quorum,
+        "anonymity_threshold": max(3, anonymity_threshold),
+    }
+    if share_results_with_board is not None:
+        changes["share_results_with_board"] = share_results_with_board
+    School.objects.filter(pk=school.pk).update(**changes)
     school.refresh_from_db()
     return school

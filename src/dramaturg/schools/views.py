@@ -113,6 +113,7 @@ def school_settings(request: HttpRequest) -> HttpResponse:
     initial = {
         "consent_quorum": school.consent_quorum,
         "anonymity_threshold": school.anonymity_threshold,
+        "share_results_with_board": school.share_results_with_board,
     }
     form = SchoolSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
 from dramaturg.cards.demo import build_card_demo
+from dramaturg.networks.demo import CROSS_NETWORK, PARTNER_BOARD, build_network_demo
 from dramaturg.schools.demo_data import (
     ACCOUNTS,
     BOARD_NAME,
@@ -57,9 +58,11 @@ class Command(BaseCommand):
             lock_for_demo()
             if not demo_exists():
                 # Hash once and share the hash: argon2 for a hundred people would take seconds.
-                summary = DemoBuilder(make_password(DEMO_PASSWORD)).build()
+                builder = DemoBuilder(make_password(DEMO_PASSWORD))
+                summary = builder.build()
                 cards = build_card_demo(summary.schools[0])
                 rounds = build_survey_demo(summary.schools[0])
+                networks = build_network_demo(builder, summary.schools)
                 # Counted afterwards: the survey demo adds a small team to the first school.
                 teams = Team.objects.filter(school__in=summary.schools).count()
         if options["verbosity"] < 1:
@@ -73,7 +76,9 @@ class Command(BaseCommand):
                     f"schools, {teams} teams and {summary.people} people "
                     f"({summary.ended} of whom left during the previous school year); "
                     f"{len(cards)} quality cards and {len(rounds)} measurement rounds "
-                    f"at {summary.schools[0].name}."
+                    f"at {summary.schools[0].name}. Measurement rounds at every school; "
+                    f"a partner board ({PARTNER_BOARD[0]}, {len(networks.partner_schools)} "
+                    f"schools) and the network across both, {CROSS_NETWORK}."
                 )
             )
         self.print_accounts()

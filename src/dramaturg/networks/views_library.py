@@ -1,0 +1,255 @@
+"""The shared card library pages: browse by stage, read a card, copy it, withdraw it, and —
+from a card's adopted version in the school — publish it to one or more networks.
+
+Library pages sit under /n/<network_slug>/library/ behind `network_view`: everyone who does
+not take part gets a 404, culture carriers and invited board staff may read, only leaders
+copy or withdraw (403 for the others). Publishing starts from the school's own card, so its
+page sits under /s/<school_slug>/ and follows the school's rules (leaders only).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from dramaturg.cards.models import Card, CardVersion
+from dramaturg.cards.snapshot import pick
+from dramaturg.cards.stages import STAGE_INFO, Stage
+from dramaturg.cards.views.common import get_card
+from dramaturg.cards.views.versions import readable
+from dramaturg.networks import library as service
+from dramaturg.networks.access import ensure_board_network, network_view, networks_of_school
+from dramaturg.networks.models import PublishedCard
+from dramaturg.schools.models import Team
+from dramaturg.schools.roles import Perm
+from dramaturg.schools.tenancy import school_view
+
+
+def _language() -> str:
+    return (get_language() or "nl")[:2]
+
+
+@dataclass
+class Entry:
+    """One published card as the library lists it."""
+
+    publication: PublishedCard
+    title: str
+    stage: str
+    school: str  # the school's name, or "a school in the network" when hidden
+    own: bool  # published by the reader's own school
+    adopted: int  # how many schools adopted it
+
+
+def _entries(request: HttpRequest, publications: list[PublishedCard]) -> list[Entry]:
+    counts = service.adoption_counts(publications)
+    own_school = request.participant.school  # type: ignore[attr-defined]
+    language = _language()
+    return [
+        Entry(
+            publication=p,
+            title=pick(p.version.snapshot["title"], language),
+            stage=p.version.card.stage,
+            school=service.school_label(p),
+            own=own_school is not None and p.school_id == own_school.pk,
+            adopted=counts[p.pk],
+        )
+        for p in publications
+    ]
+
+
+@network_view()
+@require_safe
+def library(request: HttpRequest) -> HttpResponse:
+    """Published cards grouped by stage; `?stage=` shows one stage (an unknown one: all)."""
+    network = request.network  # type: ignore[attr-defined]
+    chosen = request.GET.get("stage", "")
+    if chosen not in Stage.values:
+        chosen = ""
+    entries = _entries(request, list(service.live_publications(network)))
+    per_stage = {info.stage.value: 0 for info in STAGE_INFO}
+    for entry in entries:
+        per_stage[entry.stage] = per_stage.get(entry.stage, 0) + 1
+    sections = [
+        (info, [e for e in entries if e.stage == info.stage.value])
+        for info in STAGE_INFO
+        if not chosen or info.stage.value == chosen
+    ]
+    return render(
+        request,
+        "networks/library.html",
+        {
+            "network": network,
+            "participant": request.participant,  # type: ignore[attr-defined]
+            "stages": [(info, per_stage[info.stage.value]) for info in STAGE_INFO],
+            "chosen": chosen,
+            "sections": sections,
+            "total": len(entries),
+        },
+    )
+
+
+def _live(request: HttpRequest, publication_id: int) -> PublishedCard:
+    network = request.network  # type: ignore[attr-defined]
+    return get_object_or_404(service.live_publications(network), pk=publication_id)
+
+
+@network_view()
+@require_safe
+def library_card(request: HttpRequest, publication_id: int) -> HttpResponse:
+    publication = _live(request, publication_id)
+    participant = request.participant  # type: ignore[attr-defined]
+    (entry,) = _entries(request, [publication])
+    can_copy = participant.is_leader and not entry.own
+    copies = (
+        Card.objects.filter(
+            school=participant.school, copied_from__version__card_id=publication.version.card_id
+        )
+        if participant.school is not None
+        else Card.objects.none()
+    )
+    return render(
+        request,
+        "networks/library_card.html",
+        {
+            "network": request.network,  # type: ignore[attr-defined]
+            "participant": participant,
+            "entry": entry,
+            "publication": publication,
+            "content": readable(publication.version.snapshot, _language()),
+            "can_copy": can_copy,
+            "teams": list(participant.school.teams.all()) if can_copy else [],
+            "can_withdraw": service.is_leader_of(request.user, publication.school),
+            "copies": list(copies.order_by("-created_at")),
+        },
+    )
+
+
+@network_view(leaders_only=True)
+@require_POST
+def library_copy(request: HttpRequest, publication_id: int) -> HttpResponse:
+    publication = _live(request, publication_id)
+    school = request.participant.school  # type: ignore[attr-defined]
+    team_id = request.POST.get("team", "")
+    team = None
+    if team_id:
+        if not team_id.isdigit():
+            return _back_to_card(request, publication, _("Choose one of your school's teams."))
+        team = get_object_or_404(Team, school=school, pk=int(team_id))
+    try:
+        card = service.copy_to_school(
+            request.user, publication, school, team=team, language=_language()
+        )
+    except service.LibraryError as error:
+        return _back_to_card(request, publication, *error.problems)
+    messages.success(
+        request,
+        _(
+            "The card is now a draft of %(school)s. Discuss it with your team, make it your own "
+            "and adopt it together."
+        )
+        % {"school": school.name},
+    )
+    return redirect("cards:detail", school.slug, card.pk)
+
+
+def _back_to_card(request: HttpRequest, publication: PublishedCard, *problems: str) -> HttpResponse:
+    for problem in problems:
+        messages.error(request, problem)
+    network = request.network  # type: ignore[attr-defined]
+    return redirect("networks:library_card", network.slug, publication.pk)
+
+
+@network_view(leaders_only=True)
+@require_POST
+def library_withdraw(request: HttpRequest, publication_id: int) -> HttpResponse:
+    """Only a leader of the publishing school (others: 403, from the service)."""
+    publication = _live(request, publication_id)
+    network = request.network  # type: ignore[attr-defined]
+    service.withdraw(request.user, publication)
+    messages.success(
+        request,
+        _(
+            "The card is no longer in the library of %(network)s. Schools that copied it keep "
+            "their copy."
+        )
+        % {"network": network.name},
+    )
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)
+    return redirect("networks:library", network.slug)
+
+
+# --- Publishing, from the school's adopted version ---------------------------------------
+
+
+def _publish_context(request: HttpRequest, card: Card, version: CardVersion) -> dict[str, Any]:
+    school = request.school  # type: ignore[attr-defined]
+    ensure_board_network(school.board)
+    networks = list(networks_of_school(school).order_by("name"))
+    live = {
+        p.network_id: p
+        for p in PublishedCard.objects.filter(
+            network__in=networks, version__card=card, withdrawn_at__isnull=True
+        ).select_related("version", "network")
+    }
+    pairs = [(network, live.get(network.pk)) for network in networks]
+    return {
+        "school": school,
+        "card": card,
+        "version": version,
+        "title": pick(version.snapshot["title"], _language()),
+        "networks": pairs,
+        "shared": [(network, published) for network, published in pairs if published],
+        "problems": service.version_name_problems(version),
+        "here": request.get_full_path(),
+    }
+
+
+@school_view(Perm.DECIDE)
+@require_http_methods(["GET", "HEAD", "POST"])
+def library_publish(request: HttpRequest, card_id: int, number: int) -> HttpResponse:
+    """GET: choose the networks and whether to show the school's name; POST: publish."""
+    card = get_card(request, card_id)
+    version = get_object_or_404(card.versions.all(), number=number)
+    context = _publish_context(request, card, version)
+    if request.method != "POST":
+        return render(request, "networks/library_publish.html", context)
+    here = reverse(
+        "networks:library_publish", args=[context["school"].slug, card.pk, version.number]
+    )
+    by_id = {str(network.pk): network for network, _published in context["networks"]}
+    chosen = request.POST.getlist("network")
+    if not chosen or any(value not in by_id for value in chosen):
+        messages.error(request, _("Choose one or more networks of your school."))
+        return redirect(here)
+    show_school = request.POST.get("show_school") == "on"
+    try:
+        with transaction.atomic():
+            published = [
+                service.publish(request.user, version, by_id[value], show_school)
+                for value in dict.fromkeys(chosen)
+            ]
+    except service.LibraryError as error:
+        for problem in error.problems:
+            messages.error(request, problem)
+        return redirect(here)
+    messages.success(
+        request,
+        _("Version %(number)s of this card is now in the library of: %(networks)s.")
+        % {"number": version.number, "networks": ", ".join(p.network.name for p in published)},
+    )
+    return redirect(here)

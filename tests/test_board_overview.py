@@ -1,0 +1,241 @@
+"""The board overview: cards, rounds, response rates and turnover of every school of the
+board, and results only of a school that shares them.
+
+Answered past rounds are built as in test_reports_dashboard.py: Bovenbouw (8) is shown,
+Onderbouw (2) and Middenbouw (6) are hidden in the rounds. The board sees no team at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from dramaturg.cards.models import Card
+from dramaturg.cards.services import consent, content
+from dramaturg.reports import board
+from dramaturg.reports.summaries import summaries
+from dramaturg.schools.models import Membership, Team
+from dramaturg.surveys.models import Round
+from tests.survey_helpers import add_members
+from tests.test_reports_dashboard import answered_round
+from tests.test_reports_results_excel import small_team_means
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def teams(world):
+    middle = Team.objects.create(school=world.school, name="Middenbouw")
+    add_members(world, world.team_b, 7)  # Bovenbouw: 8 with Jet
+    add_members(world, middle, 6, prefix="midden")
+    return [world.team_a, middle, world.team_b]
+
+
+@pytest.fixture
+def rounds(world, teams):
+    return [
+        answered_round(world, teams, weeks=60, title="Najaarsmeting"),
+        answered_round(world, teams, weeks=30, title="Voorjaarsmeting"),
+    ]
+
+
+def page(client, url: str, language: str = "nl") -> str:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'<html lang="{language}">' in html
+    return html
+
+
+def overview_url(world) -> str:
+    return reverse("reports:board_overview", args=[world.board.slug])
+
+
+def adopt_card(world) -> Card:
+    card = content.create_card(
+        world.leader, world.school, stage="dressing_room", title_nl="Koffie", team=world.team_a
+    )
+    consent_round = consent.open_round(world.leader, card)
+    consent.answer(world.teacher, consent_round, "consent")
+    consent.answer(world.culture_carrier, consent_round, "consent")
+    card.refresh_from_db()
+    assert card.adopted_version == 1
+    return card
+
+
+def shown_forms(value: float) -> set[str]:
+    """Every way a mean could be printed with two decimals: dot and comma, both roundings."""
+    half_up = str(Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    return {form.replace(".", sep) for form in (f"{value:.2f}", half_up) for sep in ".,"}
+
+
+def collective_means(rounds_: list[Round]) -> list[float]:
+    """The school-wide collective efficacy means of the rounds (per scale and combined)."""
+    found = summaries(rounds_)
+    means = []
+    for round_ in rounds_:
+        scales = [s for s in found[round_.pk]["scales"] if s["instrument"] == "collective_efficacy"]
+        per_scale = [s["total"]["mean"] for s in scales]
+        means += [*per_scale, sum(per_scale) / len(per_scale)]
+    return means
+
+
+def main_of(html: str) -> str:
+    return html[html.index('<main id="main"') : html.index("</main>")]
+
+
+def share(client, world, on: bool):
+    school = world.school
+    data = {
+        "consent_quorum": school.consent_quorum,
+        "anonymity_threshold": str(school.anonymity_threshold),
+    }
+    if on:
+        data["share_results_with_board"] = "on"
+    response = client.post(reverse("schools:settings", args=[school.slug]), data)
+    assert response.status_code == 302
+    school.refresh_from_db()
+    assert school.share_results_with_board is on
+
+
+def test_without_sharing_the_board_sees_cards_rounds_and_rates_but_no_result(
+    world, rounds, client_for
+):
+    adopt_card(world)
+    assert not world.school.share_results_with_board  # off by default
+    client = client_for(world.board_admin)
+    html = page(client, overview_url(world))
+    english = page(client, overview_url(world), "en")
+    for text in (html, english):
+        assert "De Vuurtoren" in text
+        assert "Najaarsmeting" in text
+        assert "Voorjaarsmeting" in text
+        assert "<td>100%</td>" in text  # 16 of 16 answered
+        for mean in collective_means(rounds):
+            for shown in shown_forms(mean):
+                assert shown not in text, shown
+        # No decimal figure at all, no chart.
+        assert not re.search(r"\d[.,]\d\d", main_of(text))
+        assert "<svg" not in text
+    assert "This school does not share its results with the board." in english
+    assert "1 adopted card" in english
+    assert "Staff on 1 August" in english  # turnover is the board's own data
+    assert "Collective efficacy" not in english
+    (overview,) = board.board_overview(world.board)
+    assert overview.adopted == 1
+    assert {s.info.stage.value: s.adopted for s in overview.stages}["dressing_room"] == 1
+    assert [(r.title, r.invited, r.answered, r.percent) for r in overview.rounds] == [
+        ("Voorjaarsmeting", 16, 16, 100),
+        ("Najaarsmeting", 16, 16, 100),
+    ]
+    assert overview.efficacy_chart is None
+    assert overview.latest == []
+    assert all(row.efficacy is None for row in overview.years)
+
+
+def test_the_leader_turns_sharing_on_and_off_and_the_board_follows(world, rounds, client_for):
+    leader, board_admin = client_for(world.leader), client_for(world.board_admin)
+    share(leader, world, on=True)
+    html = page(board_admin, overview_url(world))
+    english = page(board_admin, overview_url(world), "en")
+    assert "<svg" in html
+    latest = collective_means(rounds[-1:])
+    for mean in latest[:-1]:  # the scales' means of the latest round, in the chart's table
+        assert any(shown in html for shown in shown_forms(mean)), mean
+    assert "Collective efficacy" in english
+    assert "This school does not share its results with the board." not in english
+    assert "Teacher self-efficacy" in english  # the latest figures of the other scales
+    (overview,) = board.board_overview(world.board)
+    this_year = overview.years[-1]
+    year_means = [
+        board.collective_efficacy(board.Moment(r, summaries([r])[r.pk]))
+        for r in rounds
+        if board.school_year_start(r.opens_on) == this_year.turnover.start_year
+    ]
+    if year_means:
+        assert this_year.efficacy == pytest.approx(sum(year_means) / len(year_means))
+    assert overview.latest  # teacher self-efficacy was measured too
+    share(leader, world, on=False)
+    html = page(board_admin, overview_url(world))
+    for mean in collective_means(rounds):
+        for shown in shown_forms(mean):
+            assert shown not in html, shown
+    assert "<svg" not in html
+
+
+def test_the_board_sees_no_team_not_even_a_hidden_one(world, rounds, client_for):
+    share(client_for(world.leader), world, on=True)
+    client = client_for(world.board_admin)
+    for language in ("nl", "en"):
+        html = page(client, overview_url(world), language)
+        for name in ("Onderbouw", "Middenbouw", "Bovenbouw"):
+            assert name not in html, name
+        for mean in small_team_means(rounds[-1]):
+            for shown in shown_forms(mean):
+                assert shown not in html, shown
+
+
+def test_turnover_and_a_leader_change_show_beside_the_school(world, client_for):
+    today = timezone.localdate()
+    Membership.objects.filter(school=world.school).update(started_on=dt.date(today.year - 2, 9, 1))
+    Membership.objects.filter(user=world.leader, school=world.school).update(ended_on=today)
+    english = page(client_for(world.board_admin), overview_url(world), "en")
+    assert "leader change" in english
+    assert "high turnover" in english
+    (overview,) = board.board_overview(world.board)
+    year = overview.years[-1].turnover
+    if year.at_start:  # not on 1 August itself, when the year has only just begun
+        assert (year.left, year.leaders_left, year.leader_change) == (1, 1, True)
+    assert overview.signal
+
+
+@pytest.mark.parametrize("who", ["other_board_admin", "leader", "teacher", "outsider"])
+def test_only_the_boards_own_admins_get_in(world, client_for, who):
+    users = {
+        "other_board_admin": Membership.objects.get(board=world.other_board).user,
+        "leader": world.leader,
+        "teacher": world.teacher,
+        "outsider": world.outsider,
+    }
+    assert client_for(users[who]).get(overview_url(world)).status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_log_in(world, client):
+    response = client.get(overview_url(world))
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response["Location"]
+
+
+def test_the_board_home_links_to_the_overview(world, client_for):
+    html = page(
+        client_for(world.board_admin), reverse("schools:board_home", args=[world.board.slug])
+    )
+    assert overview_url(world) in html
+
+
+def test_queries_stay_constant_as_rounds_accumulate(world, teams, client_for):
+    share(client_for(world.leader), world, on=True)
+    client = client_for(world.board_admin)
+    answered_round(world, teams, weeks=90)
+    answered_round(world, teams, weeks=60)
+    page(client, overview_url(world))  # stores the summaries
+    with CaptureQueriesContext(connection) as two_rounds:
+        page(client, overview_url(world))
+    for weeks in (45, 30, 15):
+        answered_round(world, teams, weeks=weeks)
+    page(client, overview_url(world))
+    with CaptureQueriesContext(connection) as five_rounds:
+        page(client, overview_url(world))
+    assert len(five_rounds) == len(two_rounds)
+    with CaptureQueriesContext(connection) as data:
+        board.board_overview(world.board)
+    assert len(data) == 5  # schools, cards, rounds, summaries, memberships

@@ -1,0 +1,538 @@
+"""Anonymised network benchmarks (issue 7): the Harrell–Davis estimator against R, which
+school values count, the five-school rule, and that no school's name or value leaks.
+
+The own school (De Vuurtoren) gets a real round, answered through the results helpers, so
+its summary is computed and stored on the way. The other schools get a closed round with a
+stored summary holding the school-wide figures we choose: that is exactly what the
+benchmarks read, and it lets a test pick values, suppress a figure or let data go stale.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import datetime as dt
+import functools
+import html as html_lib
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from dramaturg.networks.access import ensure_board_network
+from dramaturg.networks.benchmarks import (
+    MIN_SCHOOLS,
+    benchmarks_for_school,
+    hd_quantile,
+    hd_quantiles,
+    hd_weights,
+    months_before,
+    rounded,
+)
+from dramaturg.networks.models import Network, NetworkSchool
+from dramaturg.reports import charts, summaries
+from dramaturg.reports.charts import RangeRow
+from dramaturg.reports.models import RoundSummary
+from dramaturg.schools.models import Board, School, SchoolYear, Team
+from dramaturg.surveys.models import Round, RoundInstrument
+from tests.survey_helpers import add_members
+from tests.test_reports_dashboard import answered_round
+
+GOLDEN = Path(__file__).parent / "golden" / "hdquantile"
+SVG = "{http://www.w3.org/2000/svg}"
+# Other schools' values for the first scale; each further scale adds SCALE_STEP.
+OTHERS = {
+    "De Branding": 3.4125,
+    "Het Anker": 3.8714285714285714,
+    "De Meeuw": 2.95,
+    "De Duinroos": 4.183333333333334,
+    "Het Wad": 3.6666666666666665,
+    "De Kwelder": 3.2857142857142856,
+}
+SCALE_STEP = 0.0537
+
+
+# --- The estimator against R ------------------------------------------------------------
+
+
+@functools.cache
+def golden_cases() -> dict[str, list[float]]:
+    cases = {}
+    for path in sorted(GOLDEN.glob("*.csv")):
+        if path.stem != "quantiles":
+            with path.open() as f:
+                cases[path.stem] = [float(row["x"]) for row in csv.DictReader(f)]
+    return cases
+
+
+def golden_quantiles() -> list[tuple[str, int, float, float]]:
+    with (GOLDEN / "quantiles.csv").open() as f:
+        return [
+            (row["case"], int(row["n"]), float(row["prob"]), float(row["hd"]))
+            for row in csv.DictReader(f)
+        ]
+
+
+def test_golden_files_cover_the_sizes_asked_for():
+    cases = golden_cases()
+    assert sorted({len(x) for x in cases.values()}) == [5, 6, 7, 12, 40]
+    assert any(len(set(x)) < len(x) for x in cases.values())  # ties
+    assert len(golden_quantiles()) == 3 * len(cases)
+
+
+@pytest.mark.parametrize(("case", "n", "prob", "expected"), golden_quantiles())
+def test_harrell_davis_matches_hmisc(case, n, prob, expected):
+    values = golden_cases()[case]
+    assert len(values) == n
+    assert abs(hd_quantile(values, prob) - expected) <= 1e-10
+
+
+def test_harrell_davis_matches_scipy_as_well():
+    from scipy.stats.mstats import hdquantiles
+
+    for values in golden_cases().values():
+        theirs = hdquantiles(np.array(values), prob=[0.25, 0.5, 0.75])
+        assert np.allclose(hd_quantiles(values), theirs, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("n", [5, 6, 7, 8, 12, 40])
+@pytest.mark.parametrize("p", [0.25, 0.5, 0.75])
+def test_every_school_has_a_strictly_positive_weight(n, p):
+    weights = hd_weights(n, p)
+    assert len(weights) == n
+    assert (weights > 0).all()
+    assert abs(weights.sum() - 1) <= 1e-12
+
+
+def test_quartiles_of_random_networks_are_strict_weighted_means():
+    """For 5–8 distinct values, every quartile lies strictly inside the range, every value
+    moves it, and it equals none of the values. Not a claim about the two decimals shown:
+    there a quartile can coincide with a school's rounded value by chance (see below)."""
+    rng = np.random.default_rng(20260207)
+    for _draw in range(2000):
+        n = int(rng.integers(5, 9))
+        values = rng.uniform(2.0, 4.8, size=n)
+        quartiles = hd_quantiles(values)
+        assert quartiles == sorted(quartiles)
+        for p, q in zip((0.25, 0.5, 0.75), quartiles, strict=True):
+            assert values.min() < q < values.max()
+            assert np.abs(values - q).min() > 1e-9, (values, p, q)
+            # Raising any one school's value raises the quartile, by its rank's weight.
+            i = int(rng.integers(n))
+            moved = values.copy()
+            moved[i] += 0.01
+            assert hd_quantile(moved, p) > q
+            if np.argsort(moved).tolist() == np.argsort(values).tolist():  # same ranks
+                rank = int(np.argsort(np.argsort(values))[i])
+                delta = hd_quantile(moved, p) - q
+                assert abs(delta - 0.01 * hd_weights(n, p)[rank]) <= 1e-12
+
+
+def test_a_symmetric_network_has_its_middle_value_as_median_by_coincidence():
+    # The estimator is still a weighted mean of all five values; symmetry makes it equal
+    # the middle one. Nothing tells a reader that it does (the values are not shown).
+    assert hd_quantile([1, 2, 3, 4, 5], 0.5) == pytest.approx(3, abs=1e-12)
+    assert hd_quantile([1, 2, 3, 4, 5.5], 0.5) != pytest.approx(3, abs=1e-6)
+
+
+def test_unlike_order_statistics_the_median_of_five_is_rarely_a_school_value():
+    """The usual quartile (R type 7, numpy's default) of five values *is* the third value;
+    the Harrell–Davis median hits one at the shown precision only as often as chance."""
+    rng = np.random.default_rng(7)
+    draws = 2000
+    order_hits = hd_hits = 0
+    for _draw in range(draws):
+        values = rng.uniform(2.0, 4.8, size=5)
+        shown = {rounded(v) for v in values}
+        order_hits += rounded(float(np.quantile(values, 0.5))) in shown
+        hd_hits += rounded(hd_quantile(values, 0.5)) in shown
+    assert order_hits == draws
+    assert hd_hits < draws * 0.1
+
+
+def test_known_limit_two_moments_give_the_other_schools_values_away():
+    """Not a guarantee but its limit, written down so that docs/dashboard.md stays true.
+
+    A leader who notes the quartiles of five schools, and again once a sixth school's
+    round has closed, has six equations for the five values they do not know. With the
+    ranks known (few rankings fit in practice) least squares recovers them, blurred only by
+    the rounding to two decimals. Guarding against this needs a product decision (see the
+    docs: fixed publication moments, a higher minimum, coarser figures, noise)."""
+    rng = np.random.default_rng(11)
+    weights = {n: np.array([hd_weights(n, p) for p in (0.25, 0.5, 0.75)]) for n in (5, 6)}
+    errors = []
+    for _draw in range(500):
+        values = rng.uniform(2.5, 4.5, size=6)  # [0] is the reader's own school
+        rows, targets = [], []
+        for n in (5, 6):
+            shown = [rounded(q) for q in hd_quantiles(values[:n])]
+            ranks = np.argsort(np.argsort(values[:n]))
+            for k in range(3):
+                row = np.zeros(5)
+                row[: n - 1] = weights[n][k, ranks[1:]]
+                rows.append(row)
+                targets.append(shown[k] - weights[n][k, ranks[0]] * values[0])
+        solved, *_ = np.linalg.lstsq(np.array(rows), np.array(targets), rcond=None)
+        errors.append(np.abs(solved - values[1:]).max())
+    assert np.median(errors) < 0.1
+
+
+def test_months_before_clamps_to_the_month_end():
+    assert months_before(dt.date(2026, 3, 31), 13) == dt.date(2025, 2, 28)
+    assert months_before(dt.date(2026, 1, 15), 13) == dt.date(2024, 12, 15)
+
+
+# --- Building networks ----------------------------------------------------------------
+
+
+@pytest.fixture
+def own(world):
+    """De Vuurtoren's real round of eight weeks ago, summarised and stored."""
+    middle = Team.objects.create(school=world.school, name="Middenbouw")
+    add_members(world, world.team_b, 7)
+    add_members(world, middle, 6, prefix="midden")
+    round_ = answered_round(world, [world.team_a, middle, world.team_b], weeks=8)
+    return round_, summaries.summaries([round_])[round_.pk]
+
+
+def template_scales(own_round) -> list[dict]:
+    return own_round[1]["scales"]
+
+
+def own_values(own_round) -> dict[str, float]:
+    return {s["scale"]: s["total"]["mean"] for s in template_scales(own_round)}
+
+
+def other_value(own_round, name: str, scale_id: str) -> float:
+    """A stored school's value on a scale, as `stored_round` spread it over the scales."""
+    index = [s["scale"] for s in template_scales(own_round)].index(scale_id)
+    return OTHERS[name] + index * SCALE_STEP
+
+
+def new_school(name: str, board: Board) -> School:
+    slug = re.sub(r"[^a-z]+", "-", name.lower()).strip("-")
+    return School.objects.create(board=board, name=name, slug=slug, sector="po")
+
+
+def stored_round(
+    school: School,
+    scales: list[dict],
+    value: float | None,
+    *,
+    weeks: int = 8,
+    threshold: int = 5,
+    open_now: bool = False,
+) -> Round:
+    """A closed round (open if `open_now`) with a stored summary: `value` on the first scale,
+    SCALE_STEP more on each next one; None = suppressed (too few answers)."""
+    today = timezone.localdate()
+    opens = today - dt.timedelta(days=3 if open_now else 7 * weeks)
+    round_ = Round.objects.create(
+        school=school,
+        school_year=SchoolYear.objects.for_date(opens),
+        title="Meting",
+        mode=Round.Mode.STAFF,
+        opens_on=opens,
+        closes_on=opens + dt.timedelta(days=14),
+        anonymity_threshold=threshold,
+    )
+    for position, instrument in enumerate(dict.fromkeys(s["instrument"] for s in scales)):
+        RoundInstrument.objects.create(
+            round=round_, position=position, instrument_id=instrument, version=1, definition={}
+        )
+    stored = []
+    for i, scale in enumerate(scales):
+        mean = None if value is None else value + i * SCALE_STEP
+        total = {"n": None, "mean": None, "sd": None, "alpha": None}
+        if mean is not None:
+            total = {"n": 14, "mean": mean, "sd": 0.52, "alpha": 0.83}
+        stored.append(copy.deepcopy(scale) | {"total": total, "groups": {}, "items": []})
+    data = {"invited": 14, "answered": 14 if value else None, "targets": {}, "scales": stored}
+    RoundSummary.objects.create(round=round_, schema=summaries.SCHEMA, data=data)
+    return round_
+
+
+def board_network_with(world, own_round, names: list[str]) -> Network:
+    network = ensure_board_network(world.board)
+    for name in names:
+        stored_round(new_school(name, world.board), template_scales(own_round), OTHERS[name])
+    return network
+
+
+def first_scale(found) -> object:
+    (benchmark,) = found
+    return benchmark.scales[0] if benchmark.scales else None
+
+
+def dashboard(client, world, school=None, query: str = "", language: str = "en") -> str:
+    url = reverse("reports:dashboard", args=[(school or world.school).slug])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get(url + query)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def network_part(html: str) -> str:
+    """The page from the network section on, up to the next section (teams compared)."""
+    start = html.index('<section aria-labelledby="network-heading">')
+    end = html.find('aria-labelledby="quadrant-heading"', start)
+    return html[start : end if end > 0 else len(html)]
+
+
+# --- Which values count ---------------------------------------------------------------
+
+
+def test_four_schools_show_nothing_and_a_suppressed_or_stale_or_open_figure_does_not_count(
+    world, own
+):
+    board_network_with(world, own, ["De Branding", "Het Anker", "De Meeuw"])
+    scales = template_scales(own)
+    stored_round(new_school("Suppressed", world.board), scales, None)
+    stored_round(new_school("Stale", world.board), scales, 3.3, weeks=60)  # 13+ months ago
+    stored_round(new_school("Open", world.board), scales, 3.3, open_now=True)
+    late = new_school("Late", world.board)
+    stored_round(late, scales, 3.3, weeks=30)  # shown once, but the latest round is hidden
+    stored_round(late, scales, None, weeks=4)
+    found = benchmarks_for_school(world.school)
+    assert first_scale(found) is None  # 4 schools: De Vuurtoren and three others
+    assert found[0].charts == []
+
+
+def test_five_schools_show_the_harrell_davis_quartiles_with_the_own_value(world, own):
+    board_network_with(world, own, ["De Branding", "Het Anker", "De Meeuw", "De Duinroos"])
+    found = benchmarks_for_school(world.school)
+    scale = first_scale(found)
+    mine = own_values(own)[scale.scale]
+    others = [other_value(own, n, scale.scale) for n in list(OTHERS)[:4]]
+    expected = hd_quantiles([mine, *others])
+    assert scale.n_schools == MIN_SCHOOLS
+    assert (scale.q1, scale.median, scale.q3) == tuple(rounded(q) for q in expected)
+    assert scale.own == rounded(mine)
+    assert len(found[0].scales) == len(template_scales(own))
+    assert {c.key for c in found[0].charts} == {
+        f"network-{found[0].network.pk}-collective_efficacy-5",
+        f"network-{found[0].network.pk}-teacher_self_efficacy-5",
+    }
+
+
+def test_the_latest_round_counts_and_an_older_one_of_the_same_school_does_not(world, own):
+    board_network_with(world, own, ["De Branding", "Het Anker", "De Meeuw"])
+    late = new_school("Late", world.board)
+    stored_round(late, template_scales(own), 2.0, weeks=30)
+    stored_round(late, template_scales(own), 4.4, weeks=4)
+    scale = first_scale(benchmarks_for_school(world.school))
+    index = [s["scale"] for s in template_scales(own)].index(scale.scale)
+    others = [other_value(own, n, scale.scale) for n in list(OTHERS)[:3]]
+    values = [own_values(own)[scale.scale], 4.4 + index * SCALE_STEP, *others]
+    assert scale.median == rounded(hd_quantile(values, 0.5))
+
+
+def test_queries_do_not_grow_with_the_number_of_schools(world, own):
+    board_network_with(world, own, list(OTHERS)[:4])
+    benchmarks_for_school(world.school)
+    with CaptureQueriesContext(connection) as five:
+        benchmarks_for_school(world.school)
+    for name in list(OTHERS)[4:]:
+        stored_round(new_school(name, world.board), template_scales(own), OTHERS[name])
+    with CaptureQueriesContext(connection) as seven:
+        found = benchmarks_for_school(world.school)
+    assert first_scale(found).n_schools == 7
+    assert len(seven) == len(five) == 3  # networks, rounds, summaries (no cross-board one)
+
+
+# --- What the page shows, and what it never shows -------------------------------------
+
+
+def test_page_shows_the_network_without_any_other_school_name_or_value(world, own, client_for):
+    network = board_network_with(world, own, list(OTHERS)[:5])
+    html = dashboard(client_for(world.leader), world)
+    part = network_part(html)
+    assert 'id="network-heading"' in html
+    assert network.name in part
+    assert part.count("<svg") == 2  # one chart per instrument
+    assert "Your school" in part
+    for name in OTHERS:
+        assert name not in html
+    # No other school's value (on any scale), at the shown precision, in either language's
+    # notation. At two decimals a quartile can meet some school's value by chance (more so
+    # across scales); this fixed, realistic example was chosen so that none does, so any
+    # hit here would be a leak. The random-draw tests above cover the general claim.
+    shown = {
+        f"{value + i * SCALE_STEP:.2f}"
+        for value in list(OTHERS.values())[:5]
+        for i in range(len(template_scales(own)))
+    }
+    dutch = network_part(dashboard(client_for(world.leader), world, language="nl"))
+    for number in shown:
+        assert not as_number(number).search(part), number
+        assert not as_number(number.replace(".", ",")).search(dutch), number
+    # ... while the network's median and the own value are there.
+    scale = first_scale(benchmarks_for_school(world.school))
+    assert as_number(f"{scale.median:.2f}").search(part)
+    assert as_number(f"{scale.own:.2f}").search(part)
+    assert "<td>6</td>" in part  # De Vuurtoren and five others
+
+
+def as_number(text: str) -> re.Pattern:
+    """`text` as a number of its own: not a piece of "313.818646" in an SVG path."""
+    return re.compile(rf"(?<![\d.,]){re.escape(text)}(?![\d])")
+
+
+def normalised(html: str, query: str = "") -> str:
+    """Without the CSRF token (new on every request) and without the page's own address as
+    the language form echoes it back (`next`), the only places a request shows up."""
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "csrf", html)
+    return html.replace(f'dashboard/{html_lib.escape(query)}"', 'dashboard/"')
+
+
+def test_no_url_parameter_changes_the_page(world, own, client_for):
+    network = board_network_with(world, own, list(OTHERS)[:5])
+    other = School.objects.get(name="De Branding")
+    client = client_for(world.leader)
+    plain = normalised(dashboard(client, world))
+    assert 'id="network-heading"' in plain
+    for query in (
+        f"?network={network.pk}",
+        f"?network={network.slug}&scale=collective_efficacy&year=2024",
+        f"?school={other.pk}&schools={other.slug}&min_schools=1&threshold=1",
+        "?q1=&median=3&n=2&team=1&instrument=teacher_self_efficacy&months=999",
+        "?network=&network=%00&scale=%3Cscript%3E&year=-1",
+    ):
+        assert normalised(dashboard(client, world, query=query), query) == plain, query
+
+
+def test_a_school_outside_the_network_sees_none_of_it(world, own, client_for):
+    scales = template_scales(own)
+    ring = Network.objects.create(
+        kind=Network.Kind.CROSS_BOARD, name="Kring Wadden", slug="kring-wadden"
+    )
+    NetworkSchool.objects.create(network=ring, school=world.school)
+    for n, name in enumerate(list(OTHERS)[:4]):
+        board = Board.objects.create(name=f"Stichting {n}", slug=f"stichting-{n}")
+        school = new_school(name, board)
+        stored_round(school, scales, OTHERS[name])
+        NetworkSchool.objects.create(network=ring, school=school)
+    stored_round(world.other_school, scales, 3.05)  # the outsider's school, not in the ring
+    outsider = dashboard(client_for(world.outsider), world, school=world.other_school)
+    assert "Kring Wadden" not in outsider
+    assert 'id="network-heading"' not in outsider
+    member = network_part(dashboard(client_for(world.leader), world))
+    assert "Kring Wadden" in member
+    assert "<td>5</td>" in member
+    # Once the outsider's school joins, it sees the ring, counted with six schools.
+    NetworkSchool.objects.create(network=ring, school=world.other_school)
+    joined = network_part(dashboard(client_for(world.outsider), world, school=world.other_school))
+    assert "Kring Wadden" in joined
+    assert "<td>6</td>" in joined
+
+
+def test_a_network_with_too_few_schools_says_so(world, own, client_for):
+    board_network_with(world, own, list(OTHERS)[:2])
+    part = network_part(dashboard(client_for(world.leader), world))
+    assert "<svg" not in part
+    assert "No network figures yet" in part
+
+
+def test_the_team_page_has_no_benchmarks(world, own, client_for):
+    board_network_with(world, own, list(OTHERS)[:5])
+    client = client_for(world.leader)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(reverse("reports:team_results", args=[world.school.slug, world.team_b.pk]))
+    assert html.status_code == 200
+    assert "network-heading" not in html.content.decode()
+
+
+# --- The range chart ------------------------------------------------------------------
+
+
+@pytest.fixture
+def english_and_an_empty_cache():
+    cache.clear()
+    with translation.override("en"):
+        yield
+    cache.clear()
+
+
+def range_chart(**overrides) -> charts.Chart:
+    arguments = {
+        "title": "Collective efficacy",
+        "description": "Your school lies above the network's median on both scales.",
+        "rows": [
+            RangeRow("Group competence", 3.62, 3.41, 3.2, 3.77, 6),
+            RangeRow("Task analysis", None, 3.05, 2.875, 3.3, 5),
+        ],
+        "x_min": 1,
+        "x_max": 5,
+    } | overrides
+    return charts.range_chart("network-1-collective_efficacy-5", **arguments)
+
+
+def test_range_chart_is_a_csp_safe_svg_with_band_median_and_own_dot(english_and_an_empty_cache):
+    chart = range_chart()
+    root = ET.fromstring(chart.svg)
+    assert root.tag == f"{SVG}svg"
+    assert root[0].text == "Collective efficacy"
+    assert root[1].text.startswith("Your school lies above")
+    assert root.get("role") == "img"
+    assert root.find(f".//{SVG}style") is None
+    assert [e.tag for e in root.iter() if "style" in e.attrib] == []
+
+    def group(gid: str):
+        return root.find(f".//{SVG}g[@id='network-1-collective_efficacy-5-{gid}']")
+
+    for i in (0, 1):
+        assert group(f"band-{i}") is not None
+        assert group(f"median-{i}") is not None
+    assert group("own-0") is not None
+    assert group("own-1") is None  # no own figure, no dot
+    band = group("band-0").find(f"{SVG}path")
+    assert band.get("fill") == charts.PALETTE["sky_blue"]
+    assert band.get("stroke") == charts.PALETTE["blue"]
+    marker = group("own-0").find(f".//{SVG}use")  # the diamond, drawn from <defs>
+    assert marker is not None
+    assert charts.PALETTE["vermillion"] in ET.tostring(group("own-0"), encoding="unicode")
+    texts = [t.text or "" for t in root.iter(f"{SVG}text")]
+    assert {"Group competence", "Task analysis", "Middle half of the schools", "Median"} <= set(
+        texts
+    )
+    assert "Your school" in texts
+
+
+def test_range_chart_table_and_language(english_and_an_empty_cache):
+    chart = range_chart()
+    assert chart.table.headers == [
+        "Scale",
+        "Your school",
+        "Median",
+        "First quartile",
+        "Third quartile",
+        "Schools",
+    ]
+    assert chart.table.rows == [
+        ["Group competence", "3.62", "3.41", "3.20", "3.77", "6"],
+        ["Task analysis", "—", "3.05", "2.88", "3.30", "5"],
+    ]
+    with translation.override("nl"):
+        dutch = range_chart()
+    assert dutch.table.rows[1][1:5] == ["—", "3,05", "2,88", "3,30"]
+    assert dutch.svg != chart.svg  # the cache keeps the languages apart
+
+
+def test_range_chart_is_cached_and_says_when_empty(english_and_an_empty_cache, monkeypatch):
+    renders = []
+    render = charts._render
+    monkeypatch.setattr(charts, "_render", lambda spec: renders.append(1) or render(spec))
+    first = range_chart()
+    assert range_chart().svg == first.svg
+    assert len(renders) == 1
+    empty = ET.fromstring(range_chart(rows=[]).svg)
+    assert "No figures to show" in [t.text for t in empty.iter(f"{SVG}text")]
+    assert range_chart(rows=[]).table.rows == []
