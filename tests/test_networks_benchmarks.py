@@ -5,6 +5,7 @@ The own school (De Vuurtoren) gets a real round, answered through the results he
 its summary is computed and stored on the way. The other schools get a closed round with a
 stored summary holding the school-wide figures we choose: that is exactly what the
 benchmarks read, and it lets a test pick values, suppress a figure or let data go stale.
+Rounds lie in the last completed half year, the one network figures describe.
 """
 
 from __future__ import annotations
@@ -34,10 +35,11 @@ from dramaturg.networks.benchmarks import (
     hd_quantile,
     hd_quantiles,
     hd_weights,
-    months_before,
+    last_completed_period,
+    period_of,
     rounded,
 )
-from dramaturg.networks.models import Network, NetworkSchool
+from dramaturg.networks.models import BenchmarkSnapshot, Network, NetworkSchool
 from dramaturg.reports import charts, summaries
 from dramaturg.reports.charts import RangeRow
 from dramaturg.reports.models import RoundSummary
@@ -158,14 +160,13 @@ def test_unlike_order_statistics_the_median_of_five_is_rarely_a_school_value():
     assert hd_hits < draws * 0.1
 
 
-def test_known_limit_two_moments_give_the_other_schools_values_away():
-    """Not a guarantee but its limit, written down so that docs/dashboard.md stays true.
+def test_why_figures_are_frozen_two_moments_would_give_the_other_values_away():
+    """Why a half year's figures are made once and kept (see the freezing tests below).
 
-    A leader who notes the quartiles of five schools, and again once a sixth school's
-    round has closed, has six equations for the five values they do not know. With the
-    ranks known (few rankings fit in practice) least squares recovers them, blurred only by
-    the rounding to two decimals. Guarding against this needs a product decision (see the
-    docs: fixed publication moments, a higher minimum, coarser figures, noise)."""
+    A leader who could note the quartiles of five schools, and again once a sixth school's
+    round had closed, would have six equations for the five values they do not know. With
+    the ranks known (few rankings fit in practice) least squares recovers them, blurred only
+    by the rounding to two decimals."""
     rng = np.random.default_rng(11)
     weights = {n: np.array([hd_weights(n, p) for p in (0.25, 0.5, 0.75)]) for n in (5, 6)}
     errors = []
@@ -185,9 +186,13 @@ def test_known_limit_two_moments_give_the_other_schools_values_away():
     assert np.median(errors) < 0.1
 
 
-def test_months_before_clamps_to_the_month_end():
-    assert months_before(dt.date(2026, 3, 31), 13) == dt.date(2025, 2, 28)
-    assert months_before(dt.date(2026, 1, 15), 13) == dt.date(2024, 12, 15)
+def test_half_years_run_from_august_and_from_february():
+    assert period_of(dt.date(2026, 11, 23)).start == dt.date(2026, 8, 1)
+    assert period_of(dt.date(2027, 1, 31)).end == dt.date(2027, 1, 31)
+    assert period_of(dt.date(2027, 2, 1)).start == dt.date(2027, 2, 1)
+    last = last_completed_period(dt.date(2026, 11, 23))
+    assert (last.start, last.end) == (dt.date(2026, 2, 1), dt.date(2026, 7, 31))
+    assert last_completed_period(dt.date(2026, 3, 1)).start == dt.date(2025, 8, 1)
 
 
 # --- Building networks ----------------------------------------------------------------
@@ -200,7 +205,20 @@ def own(world):
     add_members(world, world.team_b, 7)
     add_members(world, middle, 6, prefix="midden")
     round_ = answered_round(world, [world.team_a, middle, world.team_b], weeks=8)
+    opens = in_period(30)
+    Round.objects.filter(pk=round_.pk).update(
+        opens_on=opens, closes_on=opens + dt.timedelta(days=14)
+    )
+    round_.refresh_from_db()
     return round_, summaries.summaries([round_])[round_.pk]
+
+
+def in_period(day: int, earlier: int = 0) -> dt.date:
+    """A day of the last completed half year (or of one `earlier` half years before it)."""
+    period = last_completed_period(timezone.localdate())
+    for _step in range(earlier):
+        period = last_completed_period(period.start)
+    return period.start + dt.timedelta(days=day)
 
 
 def template_scales(own_round) -> list[dict]:
@@ -227,14 +245,15 @@ def stored_round(
     scales: list[dict],
     value: float | None,
     *,
-    weeks: int = 8,
+    day: int = 20,
+    earlier: int = 0,
     threshold: int = 5,
     open_now: bool = False,
 ) -> Round:
-    """A closed round (open if `open_now`) with a stored summary: `value` on the first scale,
+    """A round of the last completed half year (`day` days into it; `earlier` half years
+    before it; open today if `open_now`) with a stored summary: `value` on the first scale,
     SCALE_STEP more on each next one; None = suppressed (too few answers)."""
-    today = timezone.localdate()
-    opens = today - dt.timedelta(days=3 if open_now else 7 * weeks)
+    opens = timezone.localdate() - dt.timedelta(days=3) if open_now else in_period(day, earlier)
     round_ = Round.objects.create(
         school=school,
         school_year=SchoolYear.objects.for_date(opens),
@@ -296,11 +315,11 @@ def test_four_schools_show_nothing_and_a_suppressed_or_stale_or_open_figure_does
     board_network_with(world, own, ["De Branding", "Het Anker", "De Meeuw"])
     scales = template_scales(own)
     stored_round(new_school("Suppressed", world.board), scales, None)
-    stored_round(new_school("Stale", world.board), scales, 3.3, weeks=60)  # 13+ months ago
+    stored_round(new_school("Stale", world.board), scales, 3.3, earlier=1)  # a half year before
     stored_round(new_school("Open", world.board), scales, 3.3, open_now=True)
     late = new_school("Late", world.board)
-    stored_round(late, scales, 3.3, weeks=30)  # shown once, but the latest round is hidden
-    stored_round(late, scales, None, weeks=4)
+    stored_round(late, scales, 3.3, day=10)  # shown once, but the latest round is hidden
+    stored_round(late, scales, None, day=120)
     found = benchmarks_for_school(world.school)
     assert first_scale(found) is None  # 4 schools: De Vuurtoren and three others
     assert found[0].charts == []
@@ -326,8 +345,8 @@ def test_five_schools_show_the_harrell_davis_quartiles_with_the_own_value(world,
 def test_the_latest_round_counts_and_an_older_one_of_the_same_school_does_not(world, own):
     board_network_with(world, own, ["De Branding", "Het Anker", "De Meeuw"])
     late = new_school("Late", world.board)
-    stored_round(late, template_scales(own), 2.0, weeks=30)
-    stored_round(late, template_scales(own), 4.4, weeks=4)
+    stored_round(late, template_scales(own), 2.0, day=10)
+    stored_round(late, template_scales(own), 4.4, day=120)
     scale = first_scale(benchmarks_for_school(world.school))
     index = [s["scale"] for s in template_scales(own)].index(scale.scale)
     others = [other_value(own, n, scale.scale) for n in list(OTHERS)[:3]]
@@ -336,16 +355,43 @@ def test_the_latest_round_counts_and_an_older_one_of_the_same_school_does_not(wo
 
 
 def test_queries_do_not_grow_with_the_number_of_schools(world, own):
-    board_network_with(world, own, list(OTHERS)[:4])
-    benchmarks_for_school(world.school)
+    network = board_network_with(world, own, list(OTHERS)[:4])
+    benchmarks_for_school(world.school)  # makes the half year's snapshot
     with CaptureQueriesContext(connection) as five:
         benchmarks_for_school(world.school)
+    BenchmarkSnapshot.objects.filter(network=network).delete()
     for name in list(OTHERS)[4:]:
         stored_round(new_school(name, world.board), template_scales(own), OTHERS[name])
+    benchmarks_for_school(world.school)
     with CaptureQueriesContext(connection) as seven:
         found = benchmarks_for_school(world.school)
     assert first_scale(found).n_schools == 7
-    assert len(seven) == len(five) == 3  # networks, rounds, summaries (no cross-board one)
+    # networks, their snapshots, the school's own rounds of the half year, their summaries
+    assert len(seven) == len(five) == 4
+
+
+def test_a_half_years_figures_do_not_move_once_made(world, own, client_for):
+    """No second moment to compare: a school joining or a late round changes nothing."""
+    network = board_network_with(world, own, list(OTHERS)[:4])
+    client = client_for(world.leader)
+    before = network_part(dashboard(client, world))
+    first = first_scale(benchmarks_for_school(world.school))
+    assert first.n_schools == 5
+    for name in list(OTHERS)[4:]:  # two more schools measured in the same half year
+        stored_round(new_school(name, world.board), template_scales(own), OTHERS[name])
+    assert first_scale(benchmarks_for_school(world.school)) == first
+    assert network_part(dashboard(client, world)) == before
+    assert BenchmarkSnapshot.objects.filter(network=network).count() == 1
+
+
+def test_the_current_half_year_is_not_shown_until_it_ends(world, own):
+    board_network_with(world, own, list(OTHERS)[:4])
+    today = timezone.localdate()
+    for name in ("Nu", "Straks", "Later", "Laatst", "Eind"):
+        stored_round(new_school(name, world.board), template_scales(own), 3.1, open_now=True)
+    (benchmark,) = benchmarks_for_school(world.school)
+    assert benchmark.period == last_completed_period(today)
+    assert first_scale([benchmark]).n_schools == 5  # the open rounds of now do not count
 
 
 # --- What the page shows, and what it never shows -------------------------------------
@@ -427,11 +473,13 @@ def test_a_school_outside_the_network_sees_none_of_it(world, own, client_for):
     member = network_part(dashboard(client_for(world.leader), world))
     assert "Kring Wadden" in member
     assert "<td>5</td>" in member
-    # Once the outsider's school joins, it sees the ring, counted with six schools.
+    # Once the outsider's school joins, it sees the ring: the half year's figures as they
+    # were made, with its own value beside them.
     NetworkSchool.objects.create(network=ring, school=world.other_school)
     joined = network_part(dashboard(client_for(world.outsider), world, school=world.other_school))
     assert "Kring Wadden" in joined
-    assert "<td>6</td>" in joined
+    assert "<td>5</td>" in joined
+    assert as_number("3.05").search(joined)
 
 
 def test_a_network_with_too_few_schools_says_so(world, own, client_for):

@@ -1,31 +1,35 @@
 """Anonymised benchmarks: where a school stands in each of its networks, scale by scale.
 
+**Frozen per half year.** Network figures describe the last *completed* half year of a
+school year (August–January or February–July) and are computed once, the first time
+someone looks after that half year ended, then kept (`BenchmarkSnapshot`). Figures that
+moved whenever a round closed or a school joined would let a leader who notes them at two
+moments solve for the other schools' values (the quartiles are fixed weighted sums of the
+sorted values: two moments of five and six schools give six equations for five unknowns).
+Frozen, every look at a half year gives the same figures, and the next half year is made of
+new rounds, so two snapshots share no values to subtract.
+
 A school's **value** for a scale of an efficacy instrument is the school-wide mean
-(`total.mean` in the round summary) of its latest *closed* round that measured the scale and
-whose last day lies within the last `FRESH_MONTHS` months. When that figure is suppressed
-(fewer answers than the round's threshold) the school does not count for the scale; an older
-round does not stand in for it. The network's figure for a scale is shown only when at least
-`MIN_SCHOOLS` schools (the own school included) have a value. It is the first quartile,
-median and third quartile of those values by the Harrell–Davis estimator: a weighted mean of
-*all* the values with strictly positive weights, so a displayed quartile is never simply one
-school's value, as an ordinary (order-statistic) quartile of five values would be. Quartiles
-leave this module rounded to `DECIMALS`, the precision shown, so the SVG's coordinates carry
-no more than the table does.
+(`total.mean` in the round summary) of its latest round that measured the scale and whose
+last day lies in the half year. When that figure is suppressed (fewer answers than the
+round's threshold) the school does not count for the scale; an older round does not stand
+in for it. The network's figure for a scale is shown only when at least `MIN_SCHOOLS`
+schools (the own school included) have a value. It is the first quartile, median and third
+quartile of those values by the Harrell–Davis estimator: a weighted mean of *all* the
+values with strictly positive weights, so a displayed quartile is never simply one school's
+value, as an ordinary (order-statistic) quartile of five values would be. Quartiles are
+stored rounded to `DECIMALS`, the precision shown, so the SVG carries no more than the table.
 
-Nothing here holds a school's name or another school's value: the output has the scale, the
-own school's value, the three quartiles and the number of schools. See docs/dashboard.md,
-"Benchmarks in a network".
+Nothing here holds a school's name or another school's value: a snapshot has, per scale,
+the titles, the three quartiles and the number of schools; the own school's value is read
+from its own rounds. See docs/dashboard.md, "Benchmarks in a network".
 
-Queries: one for the school's networks, one for the schools of its cross-board networks
-(none if it has none), one for the candidate rounds of every school of all those networks,
-and one for their stored summaries: at most four, whatever the number of schools, networks
-or rounds. A closed round without a stored summary is computed and stored once
-(`reports.summaries`), which costs more the first time only.
+Queries on a normal view: the school's networks, their snapshots, and the school's own rounds
+of the half year with their summaries. Making a missing snapshot costs a few more, once.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
@@ -34,15 +38,16 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import numpy as np
-from django.db.models import Exists, F, OuterRef, Q
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from dramaturg.core.localized import pick_text
-from dramaturg.networks.access import networks_of_school
-from dramaturg.networks.models import Network, NetworkSchool
+from dramaturg.networks.access import network_schools, networks_of_school
+from dramaturg.networks.models import BenchmarkSnapshot, Network
 from dramaturg.reports import charts
 from dramaturg.reports.dashboard import EFFICACY
 from dramaturg.reports.summaries import summaries
@@ -50,7 +55,7 @@ from dramaturg.schools.models import School
 from dramaturg.surveys.models import Round, RoundInstrument
 
 MIN_SCHOOLS = 5  # schools with a shown value before a network figure appears
-FRESH_MONTHS = 13  # a round whose last day is older does not count
+SNAPSHOT_SCHEMA = 1  # bump when the stored format changes; older snapshots are then remade
 PROBS = (0.25, 0.5, 0.75)
 DECIMALS = 2
 
@@ -113,29 +118,47 @@ class NetworkBenchmark:
     scales: list[ScaleBenchmark]
     charts: list[charts.Chart]  # one per instrument (answer scales differ between them)
 
+    period: Period | None = None
+
     # For the page's explanation.
     min_schools = MIN_SCHOOLS
-    fresh_months = FRESH_MONTHS
 
 
-def months_before(day: dt.date, months: int) -> dt.date:
-    """The same day `months` earlier (the month's last day when it is shorter)."""
-    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    month += 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+@dataclass(frozen=True)
+class Period:
+    """Half a school year: 1 August to 31 January, or 1 February to 31 July."""
+
+    start: dt.date
+    end: dt.date
+
+    @property
+    def label(self) -> str:
+        return _("%(start)s to %(end)s") % {
+            "start": date_format(self.start, "F Y"),
+            "end": date_format(self.end, "F Y"),
+        }
 
 
-def candidate_rounds(school_ids_q: Q, today: dt.date) -> list[Round]:
-    """Closed rounds, ended within FRESH_MONTHS, with an efficacy instrument: one query."""
-    cutoff = months_before(today, FRESH_MONTHS)
+def period_of(day: dt.date) -> Period:
+    if day.month >= 8:
+        return Period(dt.date(day.year, 8, 1), dt.date(day.year + 1, 1, 31))
+    if day.month == 1:
+        return Period(dt.date(day.year - 1, 8, 1), dt.date(day.year, 1, 31))
+    return Period(dt.date(day.year, 2, 1), dt.date(day.year, 7, 31))
+
+
+def last_completed_period(today: dt.date) -> Period:
+    return period_of(period_of(today).start - dt.timedelta(days=1))
+
+
+def candidate_rounds(school_ids_q: Q, period: Period) -> list[Round]:
+    """Rounds with an efficacy instrument whose last day lies in the period: one query.
+    The period has ended, so every one of them is closed."""
     efficacy = RoundInstrument.objects.filter(round=OuterRef("pk"), instrument_id__in=EFFICACY)
-    closed = Q(closed_early_on__isnull=False) | Q(closes_on__lt=today)
     return list(
-        Round.objects.filter(school_ids_q, closed, opens_on__lte=today)
-        .annotate(
-            last=Coalesce("closed_early_on", "closes_on"), board_of_school=F("school__board_id")
-        )
-        .filter(last__gte=cutoff)
+        Round.objects.filter(school_ids_q)
+        .annotate(last=Coalesce("closed_early_on", "closes_on"))
+        .filter(last__range=(period.start, period.end))
         .filter(Exists(efficacy))
         .order_by("pk")
     )
@@ -145,7 +168,7 @@ ScaleKey = tuple[str, str, int]  # instrument, scale, number of answer options
 
 
 def school_values(
-    rounds: list[Round], found: dict[int, dict[str, Any]], today: dt.date
+    rounds: list[Round], found: dict[int, dict[str, Any]]
 ) -> tuple[dict[ScaleKey, dict[int, float]], dict[ScaleKey, dict[str, Any]]]:
     """Per scale: each school's value (its latest round's shown mean), and how to show the
     scale (titles, and its place in the instrument for the order of the rows).
@@ -154,8 +177,6 @@ def school_values(
     latest: dict[tuple[int, ScaleKey], tuple[tuple, float | None]] = {}
     titles: dict[ScaleKey, dict[str, Any]] = {}
     for round_ in rounds:
-        if round_.status(today) != "closed":
-            continue
         when = (round_.last_day, round_.opens_on, round_.pk)
         for position, scale in enumerate(found[round_.pk]["scales"]):
             if scale["instrument"] not in EFFICACY:
@@ -190,35 +211,79 @@ def _order(key: ScaleKey, titles: dict[ScaleKey, dict[str, Any]]) -> tuple:
     return (EFFICACY.index(instrument), options, titles[key]["position"], scale)
 
 
-def network_scales(
-    school_ids: set[int],
-    own_id: int,
-    values: dict[ScaleKey, dict[int, float]],
-    titles: dict[ScaleKey, dict[str, Any]],
-) -> list[ScaleBenchmark]:
-    """The scales of a network with at least MIN_SCHOOLS values, in the dashboard's order."""
+def snapshot_scales(
+    values: dict[ScaleKey, dict[int, float]], titles: dict[ScaleKey, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The scales with at least MIN_SCHOOLS values, in the dashboard's order, as stored: no
+    school, no single value, only the quartiles (rounded) and how many schools."""
     found = []
     for key in sorted(values, key=lambda k: _order(k, titles)):
-        mine = {s: v for s, v in values[key].items() if s in school_ids}
-        if len(mine) < MIN_SCHOOLS:
+        if len(values[key]) < MIN_SCHOOLS:
             continue
-        q1, median, q3 = (rounded(q) for q in hd_quantiles(list(mine.values())))
-        own = mine.get(own_id)
+        q1, median, q3 = (rounded(q) for q in hd_quantiles(list(values[key].values())))
         found.append(
-            ScaleBenchmark(
-                instrument=key[0],
-                scale=key[1],
-                title=pick_text(titles[key]["title"]),
-                instrument_title=pick_text(titles[key]["instrument_title"]),
-                options=key[2],
-                n_schools=len(mine),
-                q1=q1,
-                median=median,
-                q3=q3,
-                own=rounded(own) if own is not None else None,
-            )
+            {
+                "instrument": key[0],
+                "scale": key[1],
+                "options": key[2],
+                "title": titles[key]["title"],
+                "instrument_title": titles[key]["instrument_title"],
+                "n_schools": len(values[key]),
+                "q1": q1,
+                "median": median,
+                "q3": q3,
+            }
         )
     return found
+
+
+def compute_snapshot(network: Network, period: Period) -> dict[str, Any]:
+    schools = list(network_schools(network).values_list("pk", flat=True))
+    rounds = candidate_rounds(Q(school_id__in=schools), period)
+    values, titles = school_values(rounds, summaries(rounds))
+    return {"schema": SNAPSHOT_SCHEMA, "scales": snapshot_scales(values, titles)}
+
+
+def snapshots(networks: list[Network], period: Period) -> dict[int, dict[str, Any]]:
+    """Each network's frozen figures for the period: read in one query, made once if missing."""
+    stored = {
+        snapshot.network_id: snapshot.data
+        for snapshot in BenchmarkSnapshot.objects.filter(
+            network__in=networks, period_start=period.start
+        )
+        if snapshot.data.get("schema") == SNAPSHOT_SCHEMA
+    }
+    for network in networks:
+        if network.pk not in stored:
+            data = compute_snapshot(network, period)
+            try:
+                with transaction.atomic():
+                    BenchmarkSnapshot.objects.update_or_create(
+                        network=network, period_start=period.start, defaults={"data": data}
+                    )
+            except IntegrityError:  # made by another request at the same moment: use theirs
+                data = BenchmarkSnapshot.objects.get(
+                    network=network, period_start=period.start
+                ).data
+            stored[network.pk] = data
+    return stored
+
+
+def _benchmark(entry: dict[str, Any], own: dict[ScaleKey, float]) -> ScaleBenchmark:
+    key = (entry["instrument"], entry["scale"], entry["options"])
+    value = own.get(key)
+    return ScaleBenchmark(
+        instrument=entry["instrument"],
+        scale=entry["scale"],
+        title=pick_text(entry["title"]),
+        instrument_title=pick_text(entry["instrument_title"]),
+        options=entry["options"],
+        n_schools=entry["n_schools"],
+        q1=entry["q1"],
+        median=entry["median"],
+        q3=entry["q3"],
+        own=rounded(value) if value is not None else None,
+    )
 
 
 def _figure(value: float | None) -> str:
@@ -262,29 +327,20 @@ def network_charts(network: Network, scales: list[ScaleBenchmark]) -> list[chart
 
 
 def benchmarks_for_school(school: School, today: dt.date | None = None) -> list[NetworkBenchmark]:
-    """Per network of the school (by name): its benchmark scales and charts."""
-    today = today or timezone.localdate()
+    """Per network of the school (by name): the last completed half year's frozen figures,
+    with the school's own value of that half year beside them."""
+    period = last_completed_period(today or timezone.localdate())
     networks = list(networks_of_school(school).order_by("name", "pk"))
     if not networks:
         return []
-    cross = [n.pk for n in networks if n.kind == Network.Kind.CROSS_BOARD]
-    members: dict[int, set[int]] = defaultdict(set)
-    if cross:
-        pairs = NetworkSchool.objects.filter(network_id__in=cross)
-        for network_id, school_id in pairs.values_list("network_id", "school_id"):
-            members[network_id].add(school_id)
-    boards = {n.board_id for n in networks if n.kind == Network.Kind.BOARD}
-    cross_schools = set().union(*members.values()) if members else set()
-    where = Q(school__board_id__in=boards) | Q(school_id__in=cross_schools)
-    rounds = candidate_rounds(where, today)
-    values, titles = school_values(rounds, summaries(rounds), today)
-    board_of = {r.school_id: r.board_of_school for r in rounds}  # type: ignore[attr-defined]
+    frozen = snapshots(networks, period)
+    own_rounds = candidate_rounds(Q(school_id=school.pk), period)
+    values, _titles = school_values(own_rounds, summaries(own_rounds))
+    own = {key: by_school[school.pk] for key, by_school in values.items() if school.pk in by_school}
     found = []
     for network in networks:
-        if network.kind == Network.Kind.BOARD:
-            schools = {s for s, board in board_of.items() if board == network.board_id}
-        else:
-            schools = members[network.pk]
-        scales = network_scales(schools, school.pk, values, titles)
-        found.append(NetworkBenchmark(network, scales, network_charts(network, scales)))
+        scales = [_benchmark(entry, own) for entry in frozen[network.pk]["scales"]]
+        found.append(
+            NetworkBenchmark(network, scales, network_charts(network, scales), period=period)
+        )
     return found

@@ -217,3 +217,26 @@ class Reply(models.Model):
 
     def __str__(self) -> str:
         return f"{self.thread} · {self.pk}"
+
+
+class BenchmarkSnapshot(models.Model):
+    """A network's benchmark figures for one completed half year, computed once and kept.
+
+    Frozen on purpose: if the figures moved whenever a round closed or a school joined, a
+    leader comparing two moments could solve for one school's value (docs/dashboard.md).
+    """
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="snapshots")
+    period_start = models.DateField()
+    data = models.JSONField()
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "period_start"], name="one_snapshot_per_network_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.network} · {self.period_start}"
