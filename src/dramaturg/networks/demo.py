@@ -14,11 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from dramaturg.cards.models import Card
 from dramaturg.networks import conversations, library, services
 from dramaturg.networks.access import ensure_board_network
-from dramaturg.networks.models import Network, NetworkInvitation
+from dramaturg.networks.models import Network, NetworkInvitation, NetworkSchool
 from dramaturg.schools.demo_data import DemoBuilder, SchoolSpec
 from dramaturg.schools.models import Board, Membership, School, Team
 from dramaturg.schools.roles import Role
@@ -114,10 +115,16 @@ def build_network_demo(builder: DemoBuilder, schools: list[School]) -> NetworkDe
         "Schoolleiders van twee besturen aan de kust die van elkaars kaarten en "
         "ervaringen willen leren.",
     )
+    # As if every school was invited and its leader accepted; the demo sends no mail.
     for school in [*schools[1:], *partners]:
-        services.invite_school(_leader(first), cross, _leader(school).email)
-    for invitation in NetworkInvitation.objects.filter(network=cross, answered_at__isnull=True):
-        services.answer_invitation(_leader(invitation.school), invitation, accept=True)
+        NetworkInvitation.objects.create(
+            network=cross,
+            school=school,
+            invited_by=_leader(first),
+            answered_at=timezone.now(),
+            accepted=True,
+        )
+        NetworkSchool.objects.create(network=cross, school=school)
 
     carrier = Membership.objects.filter(school=first, role=Role.CULTURE_CARRIER).first()
     if carrier:
