@@ -25,7 +25,7 @@ from dramaturg.reports.summaries import summaries
 from dramaturg.schools.models import Membership, Team
 from dramaturg.surveys.models import Round
 from tests.survey_helpers import add_members
-from tests.test_reports_dashboard import answered_round
+from tests.test_reports_dashboard import answered_round, queries_as_rounds_accumulate
 from tests.test_reports_results_excel import small_team_means
 
 pytestmark = pytest.mark.django_db
@@ -224,18 +224,10 @@ def test_the_board_home_links_to_the_overview(world, client_for):
 
 def test_queries_stay_constant_as_rounds_accumulate(world, teams, client_for):
     share(client_for(world.leader), world, on=True)
-    client = client_for(world.board_admin)
-    answered_round(world, teams, weeks=90)
-    answered_round(world, teams, weeks=60)
-    page(client, overview_url(world))  # stores the summaries
-    with CaptureQueriesContext(connection) as two_rounds:
-        page(client, overview_url(world))
-    for weeks in (45, 30, 15):
-        answered_round(world, teams, weeks=weeks)
-    page(client, overview_url(world))
-    with CaptureQueriesContext(connection) as five_rounds:
-        page(client, overview_url(world))
-    assert len(five_rounds) == len(two_rounds)
+    two, five = queries_as_rounds_accumulate(
+        client_for(world.board_admin), overview_url(world), world, teams
+    )
+    assert five == two
     with CaptureQueriesContext(connection) as data:
         board.board_overview(world.board)
     assert len(data) == 5  # schools, cards, rounds, summaries, memberships

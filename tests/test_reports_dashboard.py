@@ -115,19 +115,24 @@ def test_leader_sees_trends_with_numbers_and_no_hidden_team(world, teams, client
     assert "Te weinig antwoorden om iets te zeggen" in html
 
 
+def queries_as_rounds_accumulate(client, url: str, world, teams) -> tuple[int, int]:
+    """The queries of a page with two past rounds, and again with five (summaries stored)."""
+    counts = []
+    for weeks in ((90, 60), (45, 30, 15)):
+        for week in weeks:
+            answered_round(world, teams, weeks=week)
+        page(client, url)  # stores the new summaries
+        with CaptureQueriesContext(connection) as queries:
+            page(client, url)
+        counts.append(len(queries))
+    return counts[0], counts[1]
+
+
 def test_dashboard_queries_stay_constant_as_rounds_accumulate(world, teams, client_for):
-    client = client_for(world.leader)
-    answered_round(world, teams, weeks=90)
-    answered_round(world, teams, weeks=60)
-    page(client, dashboard_url(world))  # stores the summaries
-    with CaptureQueriesContext(connection) as two_rounds:
-        page(client, dashboard_url(world))
-    for weeks in (45, 30, 15):
-        answered_round(world, teams, weeks=weeks)
-    page(client, dashboard_url(world))
-    with CaptureQueriesContext(connection) as five_rounds:
-        page(client, dashboard_url(world))
-    assert len(five_rounds) == len(two_rounds)
+    two, five = queries_as_rounds_accumulate(
+        client_for(world.leader), dashboard_url(world), world, teams
+    )
+    assert five == two
 
 
 def test_quadrant_places_shown_teams_with_their_previous_position(world, teams):
@@ -186,6 +191,22 @@ def answer_on_scale(round_, target, shift: int) -> None:
         )
 
 
+def self_evaluations(world, teams, card, weeks=(30, 10)) -> Round:
+    """A self-evaluation with check-in of the card's adopted version `weeks` ago each, all
+    answered; the last round."""
+    version = card.versions.get()
+    choices = [
+        InstrumentChoice("self_evaluation", card_version=version),
+        InstrumentChoice("agreements", card_version=version),
+    ]
+    for week in weeks:
+        round_ = staff_round(world, teams, instruments=choices, title=f"Zelfevaluatie {week}")
+        for target in round_.targets.all():
+            answer_on_scale(round_, target, shift=week // 10)
+        into_past(round_, week)
+    return round_
+
+
 @pytest.fixture
 def adopted(world):
     card = content.create_card(
@@ -206,16 +227,7 @@ def adopted(world):
 
 
 def test_indicator_scores_move_between_self_evaluations(world, teams, adopted, client_for):
-    version = adopted.versions.get()
-    choices = [
-        InstrumentChoice("self_evaluation", card_version=version),
-        InstrumentChoice("agreements", card_version=version),
-    ]
-    for weeks in (30, 10):
-        round_ = staff_round(world, teams, instruments=choices, title=f"Zelfevaluatie {weeks}")
-        for target in round_.targets.all():
-            answer_on_scale(round_, target, shift=weeks // 10)
-        into_past(round_, weeks)
+    self_evaluations(world, teams, adopted)
     with translation.override("nl"):
         found = dashboard.moments(world.school)
         bars = indicator_chart(adopted, found)

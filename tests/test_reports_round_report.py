@@ -31,11 +31,10 @@ from dramaturg.reports import card_progress, dashboard, exporters, judgements, s
 from dramaturg.reports.models import ExportJob
 from dramaturg.schools.models import School
 from dramaturg.surveys.models import Response, Round
-from dramaturg.surveys.services import InstrumentChoice
 from tests import test_reports_dashboard as dashboard_tests
 from tests.survey_helpers import scale_score, staff_round
 from tests.test_reports_background import request_export, run_worker
-from tests.test_reports_dashboard import answer_on_scale, answered_round, into_past
+from tests.test_reports_dashboard import answered_round, into_past, self_evaluations
 from tests.test_reports_results_excel import INSTRUMENTS, answer, small_team_means
 
 pytestmark = pytest.mark.django_db
@@ -328,16 +327,7 @@ def test_pages_carry_the_round_the_school_and_page_numbers(world, rounds, tmp_pa
 
 
 def test_a_self_evaluation_round_includes_the_cards_charts(world, teams, adopted, tmp_path):
-    version = adopted.versions.get()
-    choices = [
-        InstrumentChoice("self_evaluation", card_version=version),
-        InstrumentChoice("agreements", card_version=version),
-    ]
-    for weeks in (30, 10):
-        round_ = staff_round(world, teams, instruments=choices, title=f"Zelfevaluatie {weeks}")
-        for target in round_.targets.all():
-            answer_on_scale(round_, target, shift=weeks // 10)
-        into_past(round_, weeks)
+    round_ = self_evaluations(world, teams, adopted)
     pdf = report(round_, tmp_path, "nl")
     with translation.override("nl"):
         found = dashboard.moments(world.school)

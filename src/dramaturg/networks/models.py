@@ -168,16 +168,9 @@ class PublishedCard(models.Model):
         return f"{self.version} in {self.network}"
 
 
-class Thread(models.Model):
-    """A leaders' conversation: a question or a backstage case, and its replies."""
+class Post(models.Model):
+    """What a conversation and a reply share: the text and who wrote it, for which school."""
 
-    class Kind(models.TextChoices):
-        QUESTION = "question", _("a question")
-        CASE = "case", _("a backstage case")
-
-    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="threads")
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"))
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -190,6 +183,21 @@ class Thread(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        abstract = True
+
+
+class Thread(Post):
+    """A leaders' conversation: a question or a backstage case, and its replies."""
+
+    class Kind(models.TextChoices):
+        QUESTION = "question", _("a question")
+        CASE = "case", _("a backstage case")
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="threads")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+
+    class Meta:
         verbose_name = _("conversation")
         verbose_name_plural = _("conversations")
         ordering = ["-created_at"]
@@ -198,17 +206,8 @@ class Thread(models.Model):
         return self.title
 
 
-class Reply(models.Model):
+class Reply(Post):
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="replies")
-    body = models.TextField(_("text"))
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    school = models.ForeignKey(
-        "schools.School", on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    show_school = models.BooleanField(_("show my name and school"), default=True)
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("reply")
