@@ -87,3 +87,9 @@ bench-analysis: install
 	  $(UV) venv --quiet $(PINGOUIN_VENV) && \
 	  $(UV) pip install --quiet --python $(PINGOUIN_VENV)/bin/python pingouin==0.7.0; }
 	$(UV) run --frozen python bench/analysis.py --pingouin-python $(PINGOUIN_VENV)/bin/python $(BENCH_ARGS)
+
+# The school dashboard over five school years of rounds (docs/benchmarks.md): SQLite by default;
+# BENCH_ARGS="--database-url postgres://…/dashboard_bench" drops and re-creates that database.
+.PHONY: bench-dashboard
+bench-dashboard: install
+	$(UV) run --frozen python bench/dashboard.py $(BENCH_ARGS)

@@ -69,6 +69,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--pdf-repeat", type=int, default=5, help="card PDFs after the first")
     parser.add_argument("--seed", type=int, default=2026, help="seed of the generated answers")
+    parser.add_argument(
+        "--blas-threads",
+        type=int,
+        default=0,
+        help="set OPENBLAS_NUM_THREADS for this run (default: as the environment has it)",
+    )
     parser.add_argument("--profile", action="store_true", help="cProfile 50 warm dashboards")
     parser.add_argument("--keep", action="store_true", help="keep the database and data dir")
     return parser.parse_args(argv)
@@ -118,17 +124,20 @@ def recreate_database(url: str, *, drop_only: bool = False) -> None:
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
+def check_database_url(url: str) -> None:
+    """Refuse, before anything is created, a database the benchmark must not drop."""
+    if not url:
+        return
+    if not url.startswith(("postgres://", "postgresql://")):
+        sys.exit("--database-url must be a PostgreSQL URL (SQLite is the default).")
+    name = database_name(url)
+    if name.lower() in PROTECTED or "bench" not in name:
+        sys.exit("The benchmark drops and creates its database: give it a name with 'bench'.")
+
+
 def prepare_environment(args: argparse.Namespace, data_dir: Path) -> str:
     """Settings are read from the environment at import: set them before django.setup()."""
-    if args.database_url:
-        name = database_name(args.database_url)
-        if not args.database_url.startswith(("postgres://", "postgresql://")):
-            sys.exit("--database-url must be a PostgreSQL URL (SQLite is the default).")
-        if name in PROTECTED or "bench" not in name:
-            sys.exit("The benchmark drops and creates its database: give it a name with 'bench'.")
-        url = args.database_url
-    else:
-        url = f"sqlite:///{data_dir / 'dashboard.sqlite3'}"
+    url = args.database_url or f"sqlite:///{data_dir / 'dashboard.sqlite3'}"
     os.environ.update(
         {
             "DJANGO_SETTINGS_MODULE": "dramaturg.config.settings",
@@ -139,6 +148,8 @@ def prepare_environment(args: argparse.Namespace, data_dir: Path) -> str:
             "DRAMATURG_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
         }
     )
+    if args.blas_threads:  # read by OpenBLAS when numpy and scipy load, later than this
+        os.environ["OPENBLAS_NUM_THREADS"] = str(args.blas_threads)
     return url
 
 
@@ -426,7 +437,9 @@ def run(args: argparse.Namespace, url: str) -> bool:
     else:
         backend_pid = None
     setup = time.perf_counter() - begun
+    blas = os.environ.get("OPENBLAS_NUM_THREADS") or "unset (a thread per core)"
     print(f"  {os.cpu_count()} cores; load average at the start {loadavg()}")
+    print(f"  OPENBLAS_NUM_THREADS {blas}")
     print(f"  migrate and collectstatic: {setup:.1f} s")
 
     today = timezone.localdate()
@@ -440,8 +453,8 @@ def run(args: argparse.Namespace, url: str) -> bool:
     card_rounds = builder.card_rounds()
     card_time = time.perf_counter() - begun
     print(
-        f"\nData: 1 school, {STAFF} staff in {len(world.teams)} teams and a {SMALL_TEAM.lower()} "
-        f"of {SMALL_TEAM_SIZE}, {STUDENTS} students in {len(world.classes)} classes "
+        f"\nData: 1 school, {STAFF} staff in {len(world.teams)} teams and a care team of "
+        f"{SMALL_TEAM_SIZE} (always hidden), {STUDENTS} students in {len(world.classes)} classes "
         f"(built in {school_time:.2f} s)"
     )
     print(
@@ -577,11 +590,12 @@ def run(args: argparse.Namespace, url: str) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    check_database_url(args.database_url)
     data_dir = Path(tempfile.mkdtemp(prefix="dramaturg-bench-dashboard-"))
     url = prepare_environment(args, data_dir)
-    if args.database_url:
-        recreate_database(url)
     try:
+        if args.database_url:
+            recreate_database(url)
         return 0 if run(args, url) else 1
     finally:
         if args.keep:
