@@ -10,4 +10,3 @@ application = get_wsgi_application()
 # WeasyPrint takes over a second to import; do it when the worker starts, so the first
 # card PDF a leader downloads does not pay for it.
 import weasyprint  # noqa: E402, F401
-
