@@ -41,6 +41,7 @@ def _kleedkamer(school: School, leader, carriers: list, members: list) -> Card:
     _backdate(Card, card.pk, 60)
     content.open_discussion(leader, card)
     first_goal = card.goals.first()
+    assert first_goal is not None  # the dressing-room template has goals and agreements
     remarks = [
         (members[0], "Mooi dat de teamapp erin staat. Daar gaat het nu vaak mis."),
         (members[1], "Kunnen we de vraag-van-de-week ook in de bovenbouw doen?"),
@@ -50,6 +51,7 @@ def _kleedkamer(school: School, leader, carriers: list, members: list) -> Card:
         comment = discussion.add_comment(author, card, text, "goal", first_goal.pk)
         _backdate(Comment, comment.pk, 50 - days)
     agreement = card.agreements.first()
+    assert agreement is not None
     accepted = discussion.propose_amendment(
         members[2],
         card,
@@ -83,6 +85,7 @@ def _kleedkamer(school: School, leader, carriers: list, members: list) -> Card:
     consent.close_round(leader, first_round)
     card.refresh_from_db()
     agreement = card.agreements.first()
+    assert agreement is not None
     content.update_item(
         leader,
         agreement,

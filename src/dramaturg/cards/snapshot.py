@@ -27,7 +27,7 @@ def take_snapshot(card: Card) -> Snapshot:
     goals = card.goals.prefetch_related("interventions__sources")
     return {
         "stage": card.stage,
-        "team": card.team.name if card.team_id else "",
+        "team": card.team.name if card.team is not None else "",
         "title": _texts(card, "title"),
         "introduction": _texts(card, "introduction"),
         "goals": [

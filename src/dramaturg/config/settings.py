@@ -9,6 +9,7 @@ DRAMATURG_LOGIN_FAILURE_LIMIT, DRAMATURG_DB_CONN_MAX_AGE, DRAMATURG_DB_HEALTH_CH
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Literal
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -142,7 +143,7 @@ LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "dramaturg_language"
-LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE: Literal["Lax", "Strict", "None", False] | None = "Lax"
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True

@@ -16,6 +16,7 @@ from dramaturg.schools.models import Membership
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Send a person with one place straight there; otherwise list their schools and boards."""
+    assert request.user.is_authenticated  # login_required
     memberships = list(
         Membership.objects.active().filter(user=request.user).select_related("school", "board")
     )

@@ -41,6 +41,7 @@ class Participant:
 
 def network_schools(network: Network) -> QuerySet[School]:
     if network.kind == Network.Kind.BOARD:
+        assert network.board_id is not None  # a board's network has its board (a constraint)
         return School.objects.filter(board_id=network.board_id)
     return School.objects.filter(network_memberships__network=network)
 
@@ -84,6 +85,7 @@ def participant(user: Any, network: Network) -> Participant | None:
         return Participant(user, network, LEADER, leading.school)
     for guest in NetworkGuest.objects.filter(network=network, user=user):
         if guest.kind == NetworkGuest.Kind.CULTURE_CARRIER:
+            assert guest.school_id is not None  # a culture carrier has their school (a constraint)
             still = active.filter(
                 role=Role.CULTURE_CARRIER, school_id=guest.school_id, school__in=schools
             ).select_related("school")

@@ -196,8 +196,8 @@ def _byline(post: Thread | Reply, reader: Any, leaders: set[tuple[int, int]]) ->
     mine = post.author_id is not None and post.author_id == getattr(reader, "pk", None)
     if not post.show_school:
         leader = (post.author_id, post.school_id) in leaders
-        name = _("a leader in the network") if leader else _("someone in the network")
-        return Byline(name=str(name), place="", hidden=True, mine=mine)
+        wording = _("a leader in the network") if leader else _("someone in the network")
+        return Byline(name=str(wording), place="", hidden=True, mine=mine)
     name = post.author.display_name if post.author else ""
     place = post.school.name if post.school else str(_("board"))
     return Byline(name=name or str(_("a former participant")), place=place, hidden=False, mine=mine)

@@ -73,13 +73,14 @@ class NetworkDemo:
 
 
 def _leader(school: School):
-    return (
+    membership = (
         Membership.objects.filter(school=school, role=Role.LEADER, ended_on__isnull=True)
         .select_related("user")
         .order_by("started_on", "pk")
         .first()
-        .user
     )
+    assert membership is not None  # every demo school has a leader
+    return membership.user
 
 
 def _partner_board(builder: DemoBuilder) -> list[School]:

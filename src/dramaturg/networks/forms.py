@@ -33,7 +33,7 @@ class NetworkForm(forms.Form):
     def __init__(self, *args: Any, schools: list[School], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if len(schools) > 1:
-            self.fields["school"].queryset = School.objects.filter(
+            self.fields["school"].queryset = School.objects.filter(  # type: ignore[attr-defined]
                 pk__in=[s.pk for s in schools]
             ).order_by("name")
         else:
@@ -79,4 +79,4 @@ class NameCarrierForm(forms.Form):
 
     def __init__(self, *args: Any, candidates: QuerySet[Membership], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["membership"].queryset = candidates
+        self.fields["membership"].queryset = candidates  # type: ignore[attr-defined]

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +19,9 @@ from dramaturg.networks.conversations import (
     ConversationError,
 )
 from dramaturg.networks.models import Thread
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _show_school_field(role: str) -> forms.BooleanField:
@@ -37,7 +42,7 @@ def _show_school_field(role: str) -> forms.BooleanField:
     return forms.BooleanField(label=label, help_text=help_text, required=False, initial=True)
 
 
-def _body_field(label: str) -> forms.CharField:
+def _body_field(label: StrOrPromise) -> forms.CharField:
     return forms.CharField(
         label=label,
         error_messages={"required": BODY_MISSING},

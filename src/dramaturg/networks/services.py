@@ -204,7 +204,7 @@ def name_culture_carrier(leader: Any, network: Network, membership: Membership) 
     if membership.school is None:
         raise PermissionDenied
     _lead(leader, membership.school)
-    if not network_schools(network).filter(pk=membership.school_id).exists():
+    if not network_schools(network).filter(pk=membership.school.pk).exists():
         raise PermissionDenied
     if membership.role != Role.CULTURE_CARRIER or not membership.is_active:
         raise NetworkError(_("Only a culture carrier who works at your school now can be named."))

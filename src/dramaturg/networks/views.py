@@ -103,6 +103,7 @@ def network_home(request: HttpRequest) -> HttpResponse:
     leaders: dict[int, list[Any]] = defaultdict(list)
     active = Membership.objects.active().filter(role=Role.LEADER, school__in=schools)
     for membership in active.select_related("user").order_by("user__display_name"):
+        assert membership.school_id is not None  # filtered on the school
         leaders[membership.school_id].append(membership.user)
     guests = current_guests(network)
     board_names = _board_names([g.user_id for g in guests if g.kind == BOARD], schools)
@@ -129,6 +130,7 @@ def _board_names(user_ids: list[int], schools: list[Any]) -> dict[int, list[str]
         role=Role.BOARD_ADMIN, user_id__in=user_ids, board_id__in={s.board_id for s in schools}
     )
     for membership in admins.select_related("board").order_by("board__name"):
+        assert membership.board is not None  # filtered on the board
         names[membership.user_id].append(membership.board.name)
     return names
 
@@ -193,9 +195,8 @@ def network_people(request: HttpRequest) -> HttpResponse:
 
 def _guest_from_post(request: HttpRequest, network: Network) -> NetworkGuest:
     pk = request.POST.get("guest", "")
-    guest = (
-        NetworkGuest.objects.filter(network=network, pk=int(pk)).first() if pk.isdigit() else None
-    )
+    valid = pk.isascii() and pk.isdigit()
+    guest = NetworkGuest.objects.filter(network=network, pk=int(pk)).first() if valid else None
     if guest is None:
         raise Http404
     return guest
@@ -228,6 +229,7 @@ def network_leave(request: HttpRequest) -> HttpResponse:
     """A leader takes their school out of a network across boards; a guest steps out."""
     network = request.network  # type: ignore[attr-defined]
     seat = request.participant  # type: ignore[attr-defined]
+    assert request.user.is_authenticated  # network_view let a participant in
     if seat.is_leader and network.kind != Network.Kind.CROSS_BOARD:
         raise Http404  # a board's network holds all its schools
     if request.method == "POST":

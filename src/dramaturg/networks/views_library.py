@@ -143,7 +143,7 @@ def library_copy(request: HttpRequest, publication_id: int) -> HttpResponse:
     team_id = request.POST.get("team", "")
     team = None
     if team_id:
-        if not team_id.isdigit():
+        if not (team_id.isascii() and team_id.isdigit()):
             return _back_to_card(request, publication, _("Choose one of your school's teams."))
         team = get_object_or_404(Team, school=school, pk=int(team_id))
     try:

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache as django_cache
 from django.utils import formats, translation
@@ -35,6 +35,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from dramaturg.reports.svg import csp_safe_svg
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common form of
 # colour blindness. Yellow is kept out of the series colours: too pale on white.
@@ -120,7 +123,11 @@ def trend_chart(
     series = [_checked(s, len(x_labels)) for s in series]
     headers = [x_header or _("Round"), *(s.label for s in series)]
     rows = [[x, *(_fmt(s.values[i], decimals) for s in series)] for i, x in enumerate(x_labels)]
-    spec = {"kind": "trend", "x_labels": x_labels, "series": [asdict(s) for s in series]}
+    spec: dict[str, Any] = {
+        "kind": "trend",
+        "x_labels": x_labels,
+        "series": [asdict(s) for s in series],
+    }
     spec |= {"limits": _floats(y_min, y_max), "y_label": y_label}
     return _chart(key, title, description, spec, Table(title, headers, rows))
 
@@ -158,7 +165,7 @@ def bar_chart(
         ]
         for row, now, then in zip(rows, current.values, previous.values, strict=True):
             row += [_fmt(then, decimals), _change(now, then, decimals)]
-    spec = {"kind": "bar", "categories": categories, "current": asdict(current)}
+    spec: dict[str, Any] = {"kind": "bar", "categories": categories, "current": asdict(current)}
     spec |= {"previous": asdict(previous) if previous else None, "y_label": y_label}
     spec |= {"limits": _floats(y_min, y_max), "decimals": decimals}
     return _chart(key, title, description, spec, Table(title, headers, rows))
@@ -190,7 +197,11 @@ def quadrant_chart(
         [p.label, *(_fmt(v, decimals) for v in (p.x, p.y, p.previous_x, p.previous_y))]
         for p in points
     ]
-    spec = {"kind": "quadrant", "points": [asdict(p) for p in points], "labels": [x_label, y_label]}
+    spec: dict[str, Any] = {
+        "kind": "quadrant",
+        "points": [asdict(p) for p in points],
+        "labels": [x_label, y_label],
+    }
     spec |= {"limits": _floats(x_min, x_max, y_min, y_max), "mids": _floats(x_mid, y_mid)}
     return _chart(key, title, description, spec, Table(title, headers, rows))
 
@@ -258,7 +269,7 @@ def _localised_ticks(axis: Any) -> None:
 # --- Drawing --------------------------------------------------------------------------------
 
 # rcParams for every chart; `svg.hashsalt` is added per chart.
-RC = {
+RC: dict[RcKeyType, Any] = {
     "svg.fonttype": "none",  # text stays text: selectable, searchable, read out
     "font.family": ["DejaVu Sans"],
     "font.size": 11,
@@ -386,7 +397,12 @@ def _draw_quadrant(spec: dict) -> Any:
             faded = {"alpha": 0.45, "markerfacecolor": "white", "markeredgecolor": colour}
             ax.plot(*before, marker=marker, ls="none", gid=f"{key}-previous-{i}", **faded)
             if before != now:
-                arrow = {"arrowstyle": "-|>", "mutation_scale": 12, "shrinkA": 5, "shrinkB": 6}
+                arrow: dict[str, Any] = {
+                    "arrowstyle": "-|>",
+                    "mutation_scale": 12,
+                    "shrinkA": 5,
+                    "shrinkB": 6,
+                }
                 ax.add_patch(
                     FancyArrowPatch(before, now, color=colour, gid=f"{key}-arrow-{i}", **arrow)
                 )

@@ -233,8 +233,9 @@ def _team_means(moment: Moment, instrument: str) -> dict[int, float]:
     means: dict[int, float] = {}
     for key, target in moment.summary["targets"].items():
         values = [(s["groups"].get(key) or {}).get("mean") for s in scales]
-        if target["team"] is not None and values and all(v is not None for v in values):
-            means[target["team"]] = sum(values) / len(values)
+        known = [v for v in values if v is not None]
+        if target["team"] is not None and known and len(known) == len(values):
+            means[target["team"]] = sum(known) / len(known)
     return means
 
 

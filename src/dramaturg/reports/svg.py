@@ -32,7 +32,8 @@ def _declarations(css: str) -> list[tuple[str, str]]:
 
 def _font_shorthand(value: str) -> dict[str, str]:
     """`font: [style] [variant] [weight] size[/line-height] family` as separate properties."""
-    result, tokens = {}, value.split()
+    result: dict[str, str] = {}
+    tokens = value.split()
     for i, token in enumerate(tokens):
         if _FONT_SIZE.match(token):
             result |= {"font-size": token.split("/")[0], "font-family": " ".join(tokens[i + 1 :])}

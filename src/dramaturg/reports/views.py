@@ -74,7 +74,7 @@ def _request_export(request: HttpRequest, school) -> HttpResponse:
         raise PermissionDenied
     exporter = exporters.get(kind, request.POST.get("key", ""))
     object_id = request.POST.get("object_id", "")
-    if not object_id.isdigit():
+    if not (object_id.isascii() and object_id.isdigit()):
         raise Http404
     model = apps.get_model(exporters.KINDS[kind])
     obj = get_in_school(model.objects.all(), school, pk=int(object_id))

@@ -18,7 +18,7 @@ from functools import cache
 from typing import Any
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Field, Model
 
 from dramaturg.schools.models import School, StudentGroup
 from dramaturg.surveys.models import (
@@ -39,6 +39,18 @@ def _table(model: type[Model]) -> str:
     return _quote(model._meta.db_table)
 
 
+def _column(field: Field[Any, Any]) -> str:
+    """The quoted column of a concrete field (`Field.column` is None only without one)."""
+    assert field.column is not None
+    return _quote(field.column)
+
+
+def _concrete_field(model: type[Model], name: str) -> Field[Any, Any]:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field)  # a model's own field, not a reverse relation
+    return field
+
+
 class _Rows:
     """All columns of one model in a SELECT, and the instance built back from them."""
 
@@ -46,6 +58,8 @@ class _Rows:
         self.model, self.alias = model, alias
         self.fields = model._meta.concrete_fields
         self.width = len(self.fields)
+        # Every concrete field in order, as the ORM passes them: `from_db` defers none.
+        self.names = [field.attname for field in self.fields]
         # What the ORM would apply to each column on this database (SQLite returns times as
         # naive strings, for one); computed once, like the SQL.
         self.converters = []
@@ -57,7 +71,7 @@ class _Rows:
 
     @property
     def columns(self) -> str:
-        return ", ".join(f"{self.alias}.{_quote(field.column)}" for field in self.fields)
+        return ", ".join(f"{self.alias}.{_column(field)}" for field in self.fields)
 
     def build(self, row: Sequence[Any], start: int) -> Any:
         values = list(row[start : start + self.width])
@@ -66,7 +80,7 @@ class _Rows:
         for index, converters, column in self.converters:
             for convert in converters:
                 values[index] = convert(values[index], column, connection)
-        return self.model.from_db(connection.alias, None, values)
+        return self.model.from_db(connection.alias, self.names, values)
 
 
 class _TargetLookup:
@@ -150,10 +164,10 @@ class Writes:
         return self.cursor.rowcount
 
     def _insert(self, model: type[Model], **values: Any) -> None:
-        fields = [model._meta.get_field(name) for name in values]
-        columns = ", ".join(_quote(field.column) for field in fields)  # type: ignore[union-attr]
+        fields = [_concrete_field(model, name) for name in values]
+        columns = ", ".join(_column(field) for field in fields)
         prepared = [
-            field.get_db_prep_save(value, connection)  # type: ignore[union-attr]
+            field.get_db_prep_save(value, connection)
             for field, value in zip(fields, values.values(), strict=True)
         ]
         placeholders = ", ".join(["%s"] * len(fields))

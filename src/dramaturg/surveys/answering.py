@@ -112,7 +112,8 @@ def _round_steps(round_pk: int, created_at: dt.datetime) -> tuple[Step, ...]:
     """A round's instruments are written with the round and never change, so neither do its
     steps: read them once per process instead of on every request. The creation time is part
     of the key because SQLite reuses the primary key of a deleted round."""
-    steps, offset = [], 0
+    steps: list[Step] = []
+    offset = 0
     # By position alone: the default ordering would join and sort by the round's dates.
     for round_instrument in RoundInstrument.objects.filter(round_id=round_pk).order_by("position"):
         instrument = round_instrument.instrument

@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from django.db.models import QuerySet
 
 from dramaturg.analysis import summarise
 from dramaturg.analysis.suppression import suppress
 from dramaturg.surveys.answering import round_steps
 from dramaturg.surveys.instruments import Instrument, Scale
-from dramaturg.surveys.models import Participation, Round, RoundTarget, StudentCode
+from dramaturg.surveys.models import Participation, Response, Round, RoundTarget, StudentCode
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,7 @@ def total_answered(round_: Round) -> int | None:
 
 def _answered_per_target(round_: Round) -> dict[int, int]:
     answered: dict[int, int] = defaultdict(int)
+    done: QuerySet[Participation] | QuerySet[StudentCode] | QuerySet[Response]
     if round_.mode == Round.Mode.STAFF:
         done = Participation.objects.filter(target__round=round_, answered=True)
     elif round_.student_access == Round.StudentAccess.SINGLE_USE:
