@@ -55,6 +55,8 @@ OTHERS = {
     "De Kwelder": 3.2857142857142856,
 }
 SCALE_STEP = 0.0537
+# Schools (and their network places) that existed long before the half year measured.
+LONG_AGO = dt.datetime(2020, 1, 6, 9, tzinfo=dt.UTC)
 
 
 def test_half_years_run_from_august_and_from_february():
@@ -71,7 +73,8 @@ def test_half_years_run_from_august_and_from_february():
 
 @pytest.fixture
 def own(world):
-    """De Vuurtoren's real round of eight weeks ago, summarised and stored."""
+    """De Vuurtoren's real round of the last half year, summarised and stored."""
+    School.objects.filter(pk=world.school.pk).update(created_at=LONG_AGO)
     middle = Team.objects.create(school=world.school, name="Middenbouw")
     add_members(world, world.team_b, 7)
     add_members(world, middle, 6, prefix="midden")
@@ -108,7 +111,9 @@ def other_value(own_round, name: str, scale_id: str) -> float:
 
 def new_school(name: str, board: Board) -> School:
     slug = re.sub(r"[^a-z]+", "-", name.lower()).strip("-")
-    return School.objects.create(board=board, name=name, slug=slug, sector="po")
+    return School.objects.create(
+        board=board, name=name, slug=slug, sector="po", created_at=LONG_AGO
+    )
 
 
 def stored_round(
@@ -331,12 +336,12 @@ def test_a_school_outside_the_network_sees_none_of_it(world, own, client_for):
     ring = Network.objects.create(
         kind=Network.Kind.CROSS_BOARD, name="Kring Wadden", slug="kring-wadden"
     )
-    NetworkSchool.objects.create(network=ring, school=world.school)
+    NetworkSchool.objects.create(network=ring, school=world.school, joined_at=LONG_AGO)
     for n, name in enumerate(list(OTHERS)[:4]):
         board = Board.objects.create(name=f"Stichting {n}", slug=f"stichting-{n}")
         school = new_school(name, board)
         stored_round(school, scales, OTHERS[name])
-        NetworkSchool.objects.create(network=ring, school=school)
+        NetworkSchool.objects.create(network=ring, school=school, joined_at=LONG_AGO)
     stored_round(world.other_school, scales, 3.05)  # the outsider's school, not in the ring
     outsider = dashboard(client_for(world.outsider), world, school=world.other_school)
     assert "Kring Wadden" not in outsider
@@ -455,3 +460,59 @@ def test_range_chart_is_cached_and_says_when_empty(english_and_an_empty_cache, m
     empty = ET.fromstring(range_chart(rows=[]).svg)
     assert "No figures to show" in [t.text for t in empty.iter(f"{SVG}text")]
     assert range_chart(rows=[]).table.rows == []
+
+
+# --- Overlapping sets of schools --------------------------------------------------------
+
+
+def ring_of(world, schools: list[School], joined_at=LONG_AGO) -> Network:
+    ring = Network.objects.create(
+        kind=Network.Kind.CROSS_BOARD, name="Kring Wadden", slug="kring-wadden"
+    )
+    for school in [world.school, *schools]:
+        NetworkSchool.objects.create(network=ring, school=school, joined_at=joined_at)
+    return ring
+
+
+def test_a_network_made_after_the_half_year_does_not_describe_it(world, own):
+    """Otherwise: freeze five schools' figures in one network, start a second with the same
+    five and one more, and subtract."""
+    board_network_with(world, own, list(OTHERS)[:4])
+    first_scale(benchmarks_for_school(world.school))  # the board network, frozen
+    late = new_school("Het Wad", world.board)
+    stored_round(late, template_scales(own), OTHERS["Het Wad"])
+    others = School.objects.exclude(pk=world.school.pk).filter(board=world.board)
+    ring = ring_of(world, list(others), joined_at=timezone.now())
+    found = {b.network.pk: b for b in benchmarks_for_school(world.school)}
+    assert found[ring.pk].scales == []  # its schools joined after the half year
+
+
+def test_a_school_founded_after_the_half_year_does_not_count(world, own):
+    network = board_network_with(world, own, list(OTHERS)[:4])
+    School.objects.filter(name=list(OTHERS)[3]).update(created_at=timezone.now())
+    (benchmark,) = benchmarks_for_school(world.school)
+    assert benchmark.network == network
+    assert benchmark.scales == []  # four schools left: nothing to show
+
+
+def test_two_networks_differing_by_fewer_than_five_schools_show_one(world, own):
+    board = board_network_with(world, own, list(OTHERS)[:5])  # six schools
+    schools = list(School.objects.filter(name__in=list(OTHERS)[:4]))
+    ring = ring_of(world, schools)  # the same schools but one: five
+    found = {b.network.pk: b for b in benchmarks_for_school(world.school)}
+    assert first_scale([found[board.pk]]).n_schools == 6
+    assert found[ring.pk].scales == []  # subtracting would give the sixth school's value
+
+
+def test_two_networks_differing_by_five_schools_show_both(world, own):
+    board = board_network_with(world, own, list(OTHERS)[:4])  # five schools
+    elsewhere = Board.objects.create(name="Stichting Zee", slug="stichting-zee")
+    schools = []
+    for name, value in zip(("Een", "Twee", "Drie", "Vier"), (3.1, 3.3, 3.5, 3.7), strict=True):
+        school = new_school(f"Zeeschool {name}", elsewhere)
+        stored_round(school, template_scales(own), value)
+        schools.append(school)
+    ring = ring_of(world, schools)  # own + four others: differs from the board's by eight
+    found = {b.network.pk: b for b in benchmarks_for_school(world.school)}
+    assert first_scale([found[board.pk]]).n_schools == 5
+    assert first_scale([found[ring.pk]]).n_schools == 5

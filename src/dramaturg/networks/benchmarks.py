@@ -55,7 +55,7 @@ from dramaturg.schools.models import School
 from dramaturg.surveys.models import Round, RoundInstrument
 
 MIN_SCHOOLS = 5  # schools with a shown value before a network figure appears
-SNAPSHOT_SCHEMA = 1  # bump when the stored format changes; older snapshots are then remade
+SNAPSHOT_SCHEMA = 2  # bump when the stored format changes; older snapshots are then remade
 PROBS = (0.25, 0.5, 0.75)
 DECIMALS = 2
 
@@ -229,6 +229,8 @@ def snapshot_scales(
                 "title": titles[key]["title"],
                 "instrument_title": titles[key]["instrument_title"],
                 "n_schools": len(values[key]),
+                # Never shown: only to compare the networks a reader sees (`_overlapping`).
+                "schools": sorted(values[key]),
                 "q1": q1,
                 "median": median,
                 "q3": q3,
@@ -237,8 +239,19 @@ def snapshot_scales(
     return found
 
 
+def members_by_end(network: Network, period: Period) -> list[int]:
+    """The schools that were in the network when the half year ended. A network made, or a
+    school that joined, later does not change a half year that was already over: otherwise a
+    leader could start a second network of the same schools plus one and subtract."""
+    if network.kind == Network.Kind.BOARD:
+        joined = network_schools(network).filter(created_at__date__lte=period.end)
+        return list(joined.values_list("pk", flat=True))
+    members = network.members.filter(joined_at__date__lte=period.end)
+    return list(members.values_list("school_id", flat=True))
+
+
 def compute_snapshot(network: Network, period: Period) -> dict[str, Any]:
-    schools = list(network_schools(network).values_list("pk", flat=True))
+    schools = members_by_end(network, period)
     rounds = candidate_rounds(Q(school_id__in=schools), period)
     values, titles = school_values(rounds, summaries(rounds))
     return {"schema": SNAPSHOT_SCHEMA, "scales": snapshot_scales(values, titles)}
@@ -326,6 +339,29 @@ def network_charts(network: Network, scales: list[ScaleBenchmark]) -> list[chart
     return made
 
 
+def _overlapping(
+    networks: list[Network], frozen: dict[int, dict[str, Any]]
+) -> set[tuple[int, str, str]]:
+    """Scales to leave out because the reader sees them in two networks whose schools differ
+    by fewer than MIN_SCHOOLS: subtracting the two figures would describe those few schools.
+    Of such a pair the network with fewer schools (or, equal, the later one) gives way."""
+    hidden: set[tuple[int, str, str]] = set()
+    sets = {
+        (network.pk, entry["instrument"], entry["scale"]): set(entry["schools"])
+        for network in networks
+        for entry in frozen[network.pk]["scales"]
+    }
+    keys = sorted(sets, key=lambda k: (-len(sets[k]), [n.pk for n in networks].index(k[0])))
+    for i, kept in enumerate(keys):
+        if kept in hidden:
+            continue
+        for other in keys[i + 1 :]:
+            same_scale = other[1:] == kept[1:]
+            if same_scale and 0 < len(sets[kept] ^ sets[other]) < MIN_SCHOOLS:
+                hidden.add(other)
+    return hidden
+
+
 def benchmarks_for_school(school: School, today: dt.date | None = None) -> list[NetworkBenchmark]:
     """Per network of the school (by name): the last completed half year's frozen figures,
     with the school's own value of that half year beside them."""
@@ -337,9 +373,15 @@ def benchmarks_for_school(school: School, today: dt.date | None = None) -> list[
     own_rounds = candidate_rounds(Q(school_id=school.pk), period)
     values, _titles = school_values(own_rounds, summaries(own_rounds))
     own = {key: by_school[school.pk] for key, by_school in values.items() if school.pk in by_school}
+    hidden = _overlapping(networks, frozen)
     found = []
     for network in networks:
-        scales = [_benchmark(entry, own) for entry in frozen[network.pk]["scales"]]
+        entries = frozen[network.pk]["scales"]
+        scales = [
+            _benchmark(entry, own)
+            for entry in entries
+            if (network.pk, entry["instrument"], entry["scale"]) not in hidden
+        ]
         found.append(
             NetworkBenchmark(network, scales, network_charts(network, scales), period=period)
         )

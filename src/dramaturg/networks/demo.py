@@ -11,6 +11,7 @@ conversations, and the first school shares its results with its board.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -107,6 +108,11 @@ def build_network_demo(builder: DemoBuilder, schools: list[School]) -> NetworkDe
     for school in partners:
         build_survey_demo(school)
     School.objects.filter(pk=first.pk).update(share_results_with_board=True)
+    # The schools and the network across boards go back years, as their staff and rounds do:
+    # network figures describe a half year that is over, from the schools in it by then.
+    founded = timezone.now() - dt.timedelta(days=10 * 365)
+    School.objects.filter(board__in=[first.board, partners[0].board]).update(created_at=founded)
+    since = dt.datetime(builder.year - 1, 8, 1, 9, tzinfo=dt.UTC)
 
     board_network = ensure_board_network(first.board)
     cross = services.create_network(
@@ -125,7 +131,10 @@ def build_network_demo(builder: DemoBuilder, schools: list[School]) -> NetworkDe
             answered_at=timezone.now(),
             accepted=True,
         )
-        NetworkSchool.objects.create(network=cross, school=school)
+    for school in [first, *schools[1:], *partners]:
+        NetworkSchool.objects.update_or_create(
+            network=cross, school=school, defaults={"joined_at": since}
+        )
 
     carrier = Membership.objects.filter(school=first, role=Role.CULTURE_CARRIER).first()
     if carrier:
