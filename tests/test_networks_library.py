@@ -198,6 +198,22 @@ def test_a_school_own_source_does_not_travel_with_the_copy(world, net):
     assert not copy.goals.get().interventions.get().sources.exists()
 
 
+@pytest.mark.parametrize("show_school", [False, True])
+def test_an_anonymous_card_hides_its_team_and_own_sources(world, net, client_for, show_school):
+    """Review finding: a team's name or a source titled after the school can name it."""
+    own = Source.objects.create(school=world.school, kind="book", title="Schoolplan Vuurtoren")
+    card = make_card(world, source=own)
+    Card.objects.filter(pk=card.pk).update(team=world.team_a)
+    card.refresh_from_db()
+    version = adopt(card, world.teacher, world.culture_carrier)
+    publication = library.publish(world.leader, version, net.network, show_school=show_school)
+    url = reverse("networks:library_card", args=[net.network.slug, publication.pk])
+    html = client_for(net.leader2).get(url).content.decode()
+    for text in (world.team_a.name, own.title, world.school.name):
+        assert (text in html) is show_school, text
+    assert INDICATOR[0] in html or INDICATOR[1] in html  # the card itself is there
+
+
 def test_adoption_count_goes_up_when_a_copy_is_adopted(world, net, publication, client_for):
     assert library.adoption_count(publication) == 1  # the publishing school
     copy = library.copy_to_school(net.leader2, publication, net.school2)

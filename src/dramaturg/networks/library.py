@@ -27,6 +27,7 @@ from dramaturg.cards.errors import CardError
 from dramaturg.cards.models import Agreement, Card, CardVersion, Goal, Indicator, Intervention
 from dramaturg.cards.snapshot import Snapshot, labelled_lines, pick
 from dramaturg.cards.stages import Stage
+from dramaturg.cards.views.versions import readable
 from dramaturg.core.localized import CONTENT_LANGUAGES
 from dramaturg.networks.access import in_network, network_schools
 from dramaturg.networks.models import Network, PublishedCard
@@ -331,3 +332,18 @@ def adoption_counts(publications: Iterable[PublishedCard]) -> dict[int, int]:
 
 def adoption_count(publication: PublishedCard) -> int:
     return adoption_counts([publication])[publication.pk]
+
+
+def readable_publication(publication: PublishedCard, language: str) -> dict[str, Any]:
+    """The published version as readers see it. Published without the school's name, it also
+    loses what could point to the school: the team's name and the school's own sources (their
+    titles, like "Schoolplan OBS …", can name it); shipped sources stay."""
+    content = readable(publication.version.snapshot, language)
+    if publication.show_school:
+        return content
+    shipped = {str(s) for s in Source.objects.filter(school__isnull=True)}
+    content["team"], content["team_hidden"] = "", True
+    for goal in content["goals"]:
+        for item in goal["interventions"]:
+            item["sources"] = [source for source in item["sources"] if source in shipped]
+    return content

@@ -26,7 +26,6 @@ from dramaturg.cards.models import Card, CardVersion
 from dramaturg.cards.snapshot import pick
 from dramaturg.cards.stages import STAGE_INFO, Stage
 from dramaturg.cards.views.common import get_card
-from dramaturg.cards.views.versions import readable
 from dramaturg.networks import library as service
 from dramaturg.networks.access import ensure_board_network, network_view, networks_of_school
 from dramaturg.networks.models import PublishedCard
@@ -126,7 +125,7 @@ def library_card(request: HttpRequest, publication_id: int) -> HttpResponse:
             "participant": participant,
             "entry": entry,
             "publication": publication,
-            "content": readable(publication.version.snapshot, _language()),
+            "content": service.readable_publication(publication, _language()),
             "can_copy": can_copy,
             "teams": list(participant.school.teams.all()) if can_copy else [],
             "can_withdraw": service.is_leader_of(request.user, publication.school),
