@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import math
 import os
 import platform
 import random
@@ -32,6 +31,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from machine import cpu_seconds, database_name, machine_busy, percentile, recreate_database
 
 TARGET_MEDIAN_MS = 80.0
 TARGET_P95_MS = 150.0
@@ -83,45 +84,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 # --- the machine ---
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (Linux /proc), 0 when it cannot be read."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def machine_busy() -> tuple[float, float]:
-    """(busy, total) CPU seconds of the whole machine since boot, from /proc/stat."""
-    ticks = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    idle = ticks[3] + ticks[4]
-    total = sum(ticks[:8])
-    return (total - idle) / os.sysconf("SC_CLK_TCK"), total / os.sysconf("SC_CLK_TCK")
-
-
 def loadavg() -> str:
     return ", ".join(f"{v:.2f}" for v in os.getloadavg())
 
 
 # --- the database ---
-
-
-def database_name(url: str) -> str:
-    return url.rsplit("/", 1)[1].split("?")[0]
-
-
-def recreate_database(url: str, *, drop_only: bool = False) -> None:
-    import psycopg
-    from psycopg import sql
-
-    name = database_name(url)
-    with psycopg.connect(url, dbname="postgres", autocommit=True) as connection:
-        connection.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        if not drop_only:
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def check_database_url(url: str) -> None:
@@ -298,11 +265,6 @@ def monday(day: dt.date) -> dt.date:
 
 
 # --- measuring ---
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, math.ceil(share * len(ordered)) - 1)]
 
 
 @dataclass

@@ -38,6 +38,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from machine import cpu_seconds, database_name, machine_busy, percentile, recreate_database
+
 ANSWER_PATH = "/answer/"
 THANKS_PATH = "/answer/thanks/"
 CLASS_SIZE = 60  # the largest class a school may register
@@ -191,23 +193,6 @@ def run_client(args: argparse.Namespace) -> None:
 # --- the benchmark: database, round, server, load, count ---
 
 
-def database_name(url: str) -> str:
-    return url.rsplit("/", 1)[1].split("?")[0]
-
-
-def recreate_database(url: str, *, drop_only: bool = False) -> None:
-    import psycopg
-    from psycopg import sql
-
-    name = database_name(url)
-    with psycopg.connect(url, dbname="postgres", autocommit=True) as connection:
-        connection.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        if not drop_only:
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
 def server_env(args: argparse.Namespace, data_dir: Path) -> dict[str, str]:
     return {
         **os.environ,
@@ -353,23 +338,6 @@ def stop_server(server: subprocess.Popen) -> None:
             server.wait()
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (Linux /proc), 0 once it is gone."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def machine_busy() -> tuple[float, float]:
-    """(busy, total) CPU seconds of the whole machine since boot, from /proc/stat."""
-    ticks = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    idle = ticks[3] + ticks[4]
-    total = sum(ticks[:8])
-    return (total - idle) / os.sysconf("SC_CLK_TCK"), total / os.sysconf("SC_CLK_TCK")
-
-
 class CpuMeter(threading.Thread):
     """Samples the CPU time of the gunicorn workers and of the PostgreSQL backends serving
     the bench database while the load runs; a backend that is replaced keeps its last value."""
@@ -421,13 +389,6 @@ class CpuMeter(threading.Thread):
             "machine_busy": busy - self.machine[0],
             "machine_total": total - self.machine[1],
         }
-
-
-def percentile(values: list[float], share: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, math.ceil(share * len(ordered)) - 1)]
 
 
 def report(args: argparse.Namespace, outcome: dict, counts: dict[str, int]) -> bool:
