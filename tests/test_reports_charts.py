@@ -355,3 +355,18 @@ def test_importing_the_module_does_not_import_matplotlib():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_quadrant_labels_of_teams_close_together_do_not_cover_each_other():
+    from dramaturg.reports.chart_labels import LABEL_PLACES, label_places
+
+    limits = [1.0, 5.0, 1.0, 5.0]
+    close = [
+        {"label": "Bovenbouw", "x": 3.49, "y": 3.26},
+        {"label": "Middenbouw", "x": 3.55, "y": 3.21},
+        {"label": "Onderbouw", "x": 3.95, "y": 3.84},
+    ]
+    places = label_places(close, limits)
+    assert places[0] == LABEL_PLACES[0]
+    assert places[1] != places[0]  # the second close team moves its name
+    assert places[2] == LABEL_PLACES[0]  # a team far away keeps the usual place

@@ -34,6 +34,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from dramaturg.reports.chart_labels import label_places
 from dramaturg.reports.svg import csp_safe_svg
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ GRID = "#d9d6cf"
 
 NO_FIGURE = "—"
 CACHE_SECONDS = 60 * 60 * 24 * 7  # the key is a hash of the content, so entries never go stale
-RENDER_VERSION = 1  # bump when the drawing or the post-processing changes
+RENDER_VERSION = 2  # bump when the drawing or the post-processing changes
 FIGURE_WIDTH = 6.4  # inches; the SVG scales to its container anyway
 
 # rcParams are global to matplotlib and `rc_context` swaps them in place, so two threads
@@ -407,7 +408,11 @@ def _draw_quadrant(spec: dict) -> Any:
                     FancyArrowPatch(before, now, color=colour, gid=f"{key}-arrow-{i}", **arrow)
                 )
         ax.plot(*now, marker=marker, markersize=9, color=colour, ls="none", gid=f"{key}-point-{i}")
-        ax.annotate(p["label"], now, xytext=(7, 5), textcoords="offset points", fontsize=10)
+    for p, (dx, dy, align) in zip(points, label_places(points, spec["limits"]), strict=True):
+        xy = (p["x"], p["y"])
+        ax.annotate(
+            p["label"], xy, xytext=(dx, dy), textcoords="offset points", ha=align, fontsize=10
+        )
     _localised_ticks(ax.xaxis)
     _localised_ticks(ax.yaxis)
     _empty(ax, [p["x"] for p in points])
