@@ -121,14 +121,15 @@ def write_empty_scale(sheet: Sheet, round_: Round, instrument: Instrument, scale
     sheet.write(_("Nobody has answered yet."))
 
 
-def write_rates(sheet: Sheet, round_: Round, rates: list[results.Rate]) -> None:
+def write_rates(sheet: Sheet, round_: Round, counts: results.Turnout) -> None:
     sheet.title(_("Response rate"))
     _round_facts(sheet, round_)
     sheet.blank()
     header = sheet.header(group_heading(round_), _("Invited"), _("Answered"), _("Response rate"))
     sheet.freeze_below(header)
+    rates = counts.rates
     invited = sum(rate.invited for rate in rates)
-    answered = results.total_answered(round_)
+    answered = counts.total
     rows = [(_("Everyone"), invited, answered)]
     rows += [(str(rate.target), rate.invited, rate.answered) for rate in rates]
     for label, count, done in rows:
@@ -147,15 +148,15 @@ def results_workbook(round_: Round) -> Workbook:
     workbook.remove(workbook.active)
     workbook.properties.creator = "Dramaturg"
     workbook.properties.title = round_.title
-    rates = results.response_rates(round_)
-    targets = [rate.target for rate in rates]
+    counts = results.turnout(round_)
+    targets = counts.targets
     rates_title, codebook_title = _("Response rate"), _("Codebook")
     titles = SheetTitles(rates_title, codebook_title)
     instruments = [ri.instrument for ri in round_.instruments.order_by("position")]
     sheet_of: dict[tuple[str, str], str] = {}
     widths = (34, 10, 12, 10, 10, 10)
     if round_.responses.exists():
-        for result in results.round_results(round_):
+        for result in results.round_results(round_, counts.hidden):
             title = titles.take(pick_text(result.scale.title))
             sheet_of[(result.instrument.id, result.scale.id)] = title
             write_scale(Sheet(workbook.create_sheet(title), widths), round_, result, targets)
@@ -166,7 +167,7 @@ def results_workbook(round_: Round) -> Workbook:
                 sheet_of[(instrument.id, scale.id)] = title
                 sheet = Sheet(workbook.create_sheet(title), widths)
                 write_empty_scale(sheet, round_, instrument, scale)
-    write_rates(Sheet(workbook.create_sheet(rates_title), (34, 12, 12, 14)), round_, rates)
+    write_rates(Sheet(workbook.create_sheet(rates_title), (34, 12, 12, 14)), round_, counts)
     codebook = Sheet(workbook.create_sheet(codebook_title), (44, 80, 30), wrap=(2,))
     write_codebook(codebook, round_, instruments, sheet_of)
     return workbook

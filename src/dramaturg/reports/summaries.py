@@ -36,9 +36,8 @@ from dramaturg.surveys.models import Round, RoundTarget
 from dramaturg.surveys.results import (
     Figure,
     ScaleResult,
-    response_rates,
     round_results,
-    total_answered,
+    turnout,
 )
 
 SCHEMA = 1
@@ -74,8 +73,8 @@ def _items(result: ScaleResult, threshold: int) -> list[dict[str, Any]]:
 
 def compute(round_: Round) -> Summary:
     """The round's shown figures, computed now."""
-    rates = response_rates(round_)
-    hidden = {rate.target.pk for rate in rates if rate.answered is None}
+    counts = turnout(round_)
+    rates, hidden = counts.rates, counts.hidden
     targets = {
         str(rate.target.pk): {
             "team": rate.target.team_id,
@@ -93,7 +92,7 @@ def compute(round_: Round) -> Summary:
         for ri in round_.instruments.select_related("card_version")
     }
     scales = []
-    for result in round_results(round_):
+    for result in round_results(round_, counts.hidden):
         groups = {str(target): _figure(figure) for target, figure in result.by_target.items()}
         any_hidden = any(figure.suppressed for figure in result.by_target.values())
         version = card_versions.get(result.instrument.id)
@@ -115,7 +114,7 @@ def compute(round_: Round) -> Summary:
         )
     return {
         "invited": invited,
-        "answered": total_answered(round_),
+        "answered": counts.total,
         "targets": targets,
         "scales": scales,
     }

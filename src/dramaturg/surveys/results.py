@@ -79,7 +79,9 @@ def _group_figure(entry: dict[str, Any], hidden: bool) -> Figure:
     return Figure(entry["n"], entry["mean"], entry["sd"], entry["alpha"], entry["rwg_j"])
 
 
-def round_results(round_: Round) -> list[ScaleResult]:
+def round_results(round_: Round, rate_hidden: set[int] | None = None) -> list[ScaleResult]:
+    """The round's figures per scale; `rate_hidden` (the groups whose response rate is hidden,
+    `Turnout.hidden`) saves reading the targets again when the caller has them."""
     rows = list(round_.responses.values_list("target_id", "answers"))
     steps = round_steps(round_)
     width = steps[-1].offset + len(steps[-1].scale.items) if steps else 0
@@ -88,7 +90,8 @@ def round_results(round_: Round) -> list[ScaleResult]:
     threshold = round_.anonymity_threshold
     # Groups whose response rate is hidden stay hidden here too: otherwise their counts
     # could be worked out from the figures' n and the shown rates.
-    rate_hidden = hidden_by_size(round_)
+    if rate_hidden is None:
+        rate_hidden = hidden_by_size(round_)
     results = []
     for step in steps:
         instrument, scale = step.instrument, step.scale
@@ -125,15 +128,48 @@ def round_results(round_: Round) -> list[ScaleResult]:
     return results
 
 
-def response_rates(round_: Round) -> list[Rate]:
-    """Per team or class: how many answered. A group with fewer invited than the threshold
-    shows nothing, not even the count, since "2 of 4" in a small team says who is missing;
-    and, as for figures, further groups are hidden until the round's total minus the shown
-    counts cannot give a small group away."""
+@dataclass(frozen=True)
+class Turnout:
+    """Who could answer and how many did, per team or class, read once: the response
+    rates, the round's total and the hidden groups all follow from it."""
+
+    targets: list[RoundTarget]
+    answered: dict[int, int]
+    hidden: set[int]  # groups too small (or, by subtraction, too revealing) to show
+    threshold: int
+
+    @property
+    def rates(self) -> list[Rate]:
+        """Per team or class: how many answered. A group with fewer invited than the
+        threshold shows nothing, not even the count, since "2 of 4" in a small team says who
+        is missing; and, as for figures, further groups are hidden until the round's total
+        minus the shown counts cannot give a small group away."""
+        return [
+            Rate(t, t.invited, None if t.pk in self.hidden else self.answered[t.pk])
+            for t in self.targets
+        ]
+
+    @property
+    def total(self) -> int | None:
+        """How many answered in the whole round, or None while fewer were invited than the
+        threshold (the per-group suppression keeps the total safe otherwise)."""
+        if sum(t.invited for t in self.targets) < self.threshold:
+            return None
+        return sum(self.answered.values())
+
+
+def turnout(round_: Round) -> Turnout:
     targets = list(round_.targets.select_related("team", "student_group"))
-    answered = _answered_per_target(round_)
-    hidden = hidden_by_size(round_, targets)
-    return [Rate(t, t.invited, None if t.pk in hidden else answered[t.pk]) for t in targets]
+    return Turnout(
+        targets,
+        _answered_per_target(round_),
+        hidden_by_size(round_, targets),
+        round_.anonymity_threshold,
+    )
+
+
+def response_rates(round_: Round) -> list[Rate]:
+    return turnout(round_).rates
 
 
 def hidden_by_size(round_: Round, targets: list[RoundTarget] | None = None) -> set[int]:
@@ -143,12 +179,7 @@ def hidden_by_size(round_: Round, targets: list[RoundTarget] | None = None) -> s
 
 
 def total_answered(round_: Round) -> int | None:
-    """How many answered in the whole round, or None while fewer were invited than the
-    threshold (the per-group suppression above keeps the total safe otherwise)."""
-    invited = sum(t.invited for t in round_.targets.all())
-    if invited < round_.anonymity_threshold:
-        return None
-    return sum(_answered_per_target(round_).values())
+    return turnout(round_).total
 
 
 def _answered_per_target(round_: Round) -> dict[int, int]:

@@ -87,11 +87,12 @@ class InstrumentTable:
     scales: list[ScaleRows]
 
 
-def result_tables(round_: Round, targets: list[RoundTarget]) -> list[InstrumentTable]:
+def result_tables(round_: Round, counts: results.Turnout) -> list[InstrumentTable]:
     """The figures grouped per instrument, one row per team or class; a group without a
     score gets an empty (suppressed) figure, so it reads like a hidden one."""
     tables: list[InstrumentTable] = []
-    for result in results.round_results(round_):
+    targets = counts.targets
+    for result in results.round_results(round_, counts.hidden):
         if not tables or tables[-1].instrument is not result.instrument:
             tables.append(InstrumentTable(result.instrument, []))
         groups = [(t, result.by_target.get(t.pk, results.Figure(0))) for t in targets]
@@ -102,16 +103,15 @@ def result_tables(round_: Round, targets: list[RoundTarget]) -> list[InstrumentT
 @school_view(Perm.FACILITATE)
 def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     round_ = _round(request, round_id)
-    rates = results.response_rates(round_)
-    targets = [rate.target for rate in rates]
+    counts = results.turnout(round_)
     context: dict[str, Any] = {
         "school": request.school,  # type: ignore[attr-defined]
         "round": round_,
         "status": round_.status(),
-        "rates": rates,
+        "rates": counts.rates,
         "instruments": [ri.instrument for ri in round_.instruments.all()],
         "student_url": services.student_url() if round_.mode == Round.Mode.STUDENTS else "",
-        "tables": result_tables(round_, targets) if round_.responses.exists() else [],
+        "tables": result_tables(round_, counts) if round_.responses.exists() else [],
     }
     return render(request, "surveys/round_detail.html", context)
 
