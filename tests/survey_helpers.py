@@ -122,3 +122,19 @@ def scale_score(instrument, scale, answers: list[int], offset: int):
         if value:  # 0 is "don't know": missing
             values.append(instrument.reverse_value(value) if item.reverse else value)
     return sum(values) / len(values) if len(values) >= scale.min_items else None
+
+
+def accepted_answers(round_: Round | None = None) -> list[list]:
+    """Every accepted answer array: released responses and the sealed ones still waiting for
+    release, opened with the application's key (as only the release step and a test may)."""
+    from dramaturg.surveys.models import PendingResponse, Response
+    from dramaturg.surveys.release import unseal
+
+    responses = Response.objects.all()
+    pending = PendingResponse.objects.all()
+    if round_ is not None:
+        responses, pending = responses.filter(round=round_), pending.filter(round=round_)
+    found = [list(answers) for answers in responses.values_list("answers", flat=True)]
+    for round_pk, sealed in pending.values_list("round_id", "sealed"):
+        found.append(unseal(round_pk, sealed))
+    return found

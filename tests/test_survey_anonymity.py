@@ -10,8 +10,16 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dramaturg.surveys.models import Participation, Response, Round, StudentCode, Submission
+from dramaturg.surveys.models import (
+    Participation,
+    PendingResponse,
+    Response,
+    Round,
+    StudentCode,
+    Submission,
+)
 from dramaturg.surveys.results import response_rates, round_results, suppress
+from dramaturg.surveys.services import close_round
 from tests.survey_helpers import (
     add_members,
     answer_all,
@@ -44,6 +52,16 @@ def test_the_database_cannot_link_a_person_or_code_to_an_answer(world):
     shared = student_round(world, sizes=(5,), class_prefix="Klas").targets.get().class_code
     for _n in range(2):
         answer_all(Client(), reverse("answer:student"), extra={"code": shared})
+
+    # Six staff answered: one batch of five was released, the sixth waits, sealed, as do
+    # the students' five (fewer than the threshold in their classes).
+    assert Response.objects.count() == 5
+    pending_columns, pending = _rows(PendingResponse)
+    assert set(pending_columns) == {"id", "round_id", "target_id", "sealed"}
+    assert len(pending) == 6
+    for round_ in (staff, students, Round.objects.get(targets__class_code=shared)):
+        close_round(world.leader, round_)
+    assert not PendingResponse.objects.exists()
 
     # The response table has exactly these columns: no user, participation, token, code
     # or moment of answering.
@@ -81,6 +99,9 @@ def test_a_team_of_four_gets_no_figures_and_no_response_rate(world):
     links = personal_links(round_)
     for link in links.values():
         answer_all(Client(), link, value=4)
+    # Four answers wait for release: fewer than the threshold, so nothing is readable yet.
+    assert Response.objects.count() == 0
+    close_round(world.leader, round_)
     assert Response.objects.count() == 4
     [rate] = response_rates(round_)
     assert rate.invited == 4
@@ -120,6 +141,7 @@ def test_the_round_total_never_reveals_a_suppressed_team_by_subtraction(world):
         answer_all(Client(), links[user.pk], value=4)
     for user in [*small, world.teacher2]:
         answer_all(Client(), links[user.pk], value=1)
+    close_round(world.leader, round_)
     for result in round_results(round_):
         shown = [f for f in result.by_target.values() if not f.suppressed]
         hidden = [f for f in result.by_target.values() if f.suppressed]

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -16,7 +17,13 @@ from dramaturg.cards.services import consent, content
 from dramaturg.schools.models import StudentGroup, Team
 from dramaturg.surveys.models import Participation, Response, Round, week_of
 from tests.helpers import english
-from tests.survey_helpers import add_members, staff_round, student_round
+from tests.survey_helpers import (
+    add_members,
+    answer_all,
+    personal_links,
+    staff_round,
+    student_round,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -195,11 +202,12 @@ def test_detail_shows_a_rate_only_for_teams_at_the_threshold(world, client_for):
     middle = Team.objects.create(school=world.school, name="Middenbouw")
     add_members(world, middle, 3, prefix="midden")  # 3 people: with team_a's 2, five hidden
     round_ = staff_round(world, [world.team_a, world.team_b, middle])
-    one = Participation.objects.filter(target__round=round_, target__team=world.team_b).first()
-    one.answered = True
-    one.save()
+    links = personal_links(round_)
+    team_b = Participation.objects.filter(target__round=round_, target__team=world.team_b)
+    for participation in team_b:
+        answer_all(Client(), links[participation.user_id])
     html = page(english(client_for(world.leader)).get(url("round_detail", world, round_.pk)))
-    assert "1 of 5 (20%)" in html
+    assert "5 of 5 (100%)" in html
     assert html.count("Hidden to protect anonymity: fewer than 5 people") == 2
     for person in (world.teacher, world.culture_carrier, world.teacher2):
         assert person.display_name not in html

@@ -23,6 +23,7 @@ from django.db.models import Field, Model
 from dramaturg.schools.models import School, StudentGroup
 from dramaturg.surveys.models import (
     Participation,
+    PendingResponse,
     Response,
     Round,
     RoundTarget,
@@ -190,15 +191,46 @@ class Writes:
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
         self._execute(f"SELECT invited FROM {_table(RoundTarget)} WHERE id = %s{lock}", [target_pk])
         (invited,) = self.cursor.fetchone()
-        self._execute(f"SELECT COUNT(*) FROM {_table(Response)} WHERE target_id = %s", [target_pk])
-        (answered,) = self.cursor.fetchone()
-        return invited - answered
+        return invited - self._count(Response, target_pk) - self._count(PendingResponse, target_pk)
+
+    def _count(self, model: type[Model], target_pk: int) -> int:
+        self._execute(f"SELECT COUNT(*) FROM {_table(model)} WHERE target_id = %s", [target_pk])
+        (count,) = self.cursor.fetchone()
+        return int(count)
+
+    def waiting(self, target_pk: int) -> int:
+        """How many sealed answers of this team or class wait for release (this one included)."""
+        return self._count(PendingResponse, target_pk)
 
     def insert_submission(self, key_hash: str, round_pk: int) -> None:
         """The form's one-time key; a second insert of the same key raises IntegrityError."""
         self._insert(Submission, key_hash=key_hash, round=round_pk)
 
-    def insert_response(self, round_pk: int, target_pk: int, answers: list[int], week: Any) -> None:
+    # --- the release of waiting answers (`release.py`) ---
+
+    def take_waiting(self, target_pk: int) -> list[tuple[Any, int, str]]:
+        """(id, round, sealed) of a team's or class's waiting answers, locked; rows another
+        release holds are skipped (PostgreSQL; SQLite has one writer at a time)."""
+        lock = (
+            " FOR UPDATE SKIP LOCKED"
+            if connection.features.has_select_for_update_skip_locked
+            else ""
+        )
+        sql = f"SELECT id, round_id, sealed FROM {_table(PendingResponse)} WHERE target_id = %s"
+        self._execute(sql + lock, [target_pk])
+        return list(self.cursor.fetchall())
+
+    def delete_pending(self, ids: list[Any]) -> None:
+        """Delete released rows by the ids exactly as `take_waiting` read them."""
+        placeholders = ", ".join(["%s"] * len(ids))
+        self._execute(f"DELETE FROM {_table(PendingResponse)} WHERE id IN ({placeholders})", ids)
+
+    def insert_response(self, round_pk: int, target_pk: int, answers: list[Any], week: Any) -> None:
         # The primary key is random (see models.py): the field's default makes it.
         pk = Response._meta.pk.get_default()  # type: ignore[union-attr]
         self._insert(Response, id=pk, round=round_pk, target=target_pk, answers=answers, week=week)
+
+    def insert_pending(self, round_pk: int, target_pk: int, sealed: str) -> None:
+        # The primary key is random (see models.py): the field's default makes it.
+        pk = PendingResponse._meta.pk.get_default()  # type: ignore[union-attr]
+        self._insert(PendingResponse, id=pk, round=round_pk, target=target_pk, sealed=sealed)

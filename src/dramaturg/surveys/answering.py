@@ -15,10 +15,9 @@ from typing import Any
 
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dramaturg.surveys import answer_sql
+from dramaturg.surveys import answer_sql, release
 from dramaturg.surveys.instruments import Instrument, Item, Scale
 from dramaturg.surveys.models import (
     Participation,
@@ -26,7 +25,6 @@ from dramaturg.surveys.models import (
     RoundInstrument,
     RoundTarget,
     StudentCode,
-    week_of,
 )
 from dramaturg.surveys.secrets import hash_secret, new_token, normalise_code, seal_draft
 from dramaturg.surveys.services import RoundError
@@ -250,28 +248,36 @@ def save_draft(access: Access, answers: Answers) -> None:
 
 
 def submit(access: Access, state: dict[str, Any]) -> None:
-    """Store the response once, or nothing.
+    """Accept the answers once, or nothing.
 
     A second submit of the same form stores nothing more. With a personal link or a
     single-use code, the link or code is used up in the same transaction, so a second submit
     finds it used and gets the "already answered" page. A class code is shared by the whole
     class, so there the form's one-time key in `Submission` tells a double click apart from
-    the next student: a second insert of the key fails and the response is already stored.
+    the next student: a second insert of the key fails and the answers are already stored.
+
+    The answers are stored sealed, waiting for release (`release.py`): the transaction that
+    uses up the link must not be the one that writes a readable response. Once at least the
+    threshold of the team or class are waiting, they are released together, in a
+    transaction of their own after this one has committed (a failed release loses nothing:
+    the next submit or the round's closing releases them).
     """
     answers = validate_complete(access, state["answers"])
     # The round was read moments ago in this request (`_finish`); checking it again here
     # covers a submit that crosses midnight, without reading the round a second time.
     _check_open(access.round)
+    sealed = release.seal(access.round.pk, answers)
     try:
         with transaction.atomic(), answer_sql.Writes() as db:
             if access.kind == "class":
                 db.insert_submission(hash_secret(str(state["key"])), access.round.pk)
             _claim(access, db)
-            db.insert_response(
-                access.round.pk, access.target.pk, answers, week_of(timezone.localdate())
-            )
+            db.insert_pending(access.round.pk, access.target.pk, sealed)
+            waiting = db.waiting(access.target.pk)
     except IntegrityError:
-        return  # the same form was submitted before: its response is already stored
+        return  # the same form was submitted before: its answers are already stored
+    if waiting >= access.round.anonymity_threshold:
+        release.release_ready(access.target.pk, access.round.anonymity_threshold)
 
 
 def _claim(access: Access, db: answer_sql.Writes) -> None:

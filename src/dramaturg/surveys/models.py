@@ -5,12 +5,13 @@ Two sides never meet in the database:
 * who was asked and whether they answered: `Participation` (staff, a person) and
   `StudentCode` (a single-use code on a paper slip), each with only an `answered`/`used` flag;
 * what was answered: `Response`, one row per respondent with the round, the team or class
-  (`RoundTarget`), the answers as one integer array and the *week* of submission.
+  (`RoundTarget`), the answers as one integer array and the *week* of release.
 
-There is no foreign key, token, code or precise timestamp between the two sides, and
-responses have random primary keys, so not even the insertion order of the rows can be
-matched to the order in which people answered. `tests/test_survey_anonymity.py` proves it
-by inspecting every column.
+A submit does not write a `Response`: it writes a sealed `PendingResponse`, and responses are
+released in shuffled batches of at least the threshold (`release.py`). So there is no foreign
+key, token, code, precise timestamp, shared transaction or row order between the two sides.
+`tests/test_survey_anonymity.py` and `tests/test_survey_release.py` prove it by inspecting
+every column and the system columns (docs/anonymity.md).
 """
 
 from __future__ import annotations
@@ -188,11 +189,34 @@ class Response(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="responses")
     target = models.ForeignKey(RoundTarget, on_delete=models.CASCADE, related_name="responses")
     answers = models.JSONField()
-    # Monday of the week of submission: enough to see a trend, too coarse to match a moment.
+    # Monday of the week in which the answer was released (with at least the threshold of
+    # its group at once): enough to see a trend, too coarse to match a moment.
     week = models.DateField()
 
     class Meta:
         indexes = [models.Index(fields=["round", "target"])]
+
+    def __str__(self) -> str:
+        return str(self.id)
+
+
+class PendingResponse(models.Model):
+    """An answer accepted but not yet released into `Response`: sealed, and kept only until
+    at least the threshold of its team or class are waiting (or the round closes).
+
+    The submit writes this row in the same transaction that uses up the link or code, so on
+    PostgreSQL both rows carry the same transaction id (`xmin`). That is why the answers here
+    are sealed with a key derived from the application's secret (never stored in the
+    database) and padded to one length per round: whoever holds the database sees that a
+    person's submit left *a* sealed row, not what it holds. `surveys/release.py` later opens
+    a whole batch, writes the responses in a shuffled order in one transaction of its own,
+    and deletes these rows (docs/anonymity.md)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    # The team or class is no secret here: the link or code that was used up names it too.
+    target = models.ForeignKey(RoundTarget, on_delete=models.CASCADE, related_name="pending")
+    sealed = models.TextField()
 
     def __str__(self) -> str:
         return str(self.id)

@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.db.models import QuerySet
 
 from dramaturg.analysis import summarise
 from dramaturg.analysis.suppression import suppress
+from dramaturg.surveys import release
 from dramaturg.surveys.answering import round_steps
 from dramaturg.surveys.instruments import Instrument, Scale
-from dramaturg.surveys.models import Participation, Response, Round, RoundTarget, StudentCode
+from dramaturg.surveys.models import Round, RoundTarget
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,7 @@ def _group_figure(entry: dict[str, Any], hidden: bool) -> Figure:
 def round_results(round_: Round, rate_hidden: set[int] | None = None) -> list[ScaleResult]:
     """The round's figures per scale; `rate_hidden` (the groups whose response rate is hidden,
     `Turnout.hidden`) saves reading the targets again when the caller has them."""
+    release.settle(round_)  # a closed round's last waiting answers count from now on
     rows = list(round_.responses.values_list("target_id", "answers"))
     steps = round_steps(round_)
     width = steps[-1].offset + len(steps[-1].scale.items) if steps else 0
@@ -159,6 +160,7 @@ class Turnout:
 
 
 def turnout(round_: Round) -> Turnout:
+    release.settle(round_)
     targets = list(round_.targets.select_related("team", "student_group"))
     return Turnout(
         targets,
@@ -183,14 +185,9 @@ def total_answered(round_: Round) -> int | None:
 
 
 def _answered_per_target(round_: Round) -> dict[int, int]:
+    """Released responses only: a used link or code whose answers still wait for release
+    (`release.py`) is not counted, so rates move in the same steps as the figures."""
     answered: dict[int, int] = defaultdict(int)
-    done: QuerySet[Participation] | QuerySet[StudentCode] | QuerySet[Response]
-    if round_.mode == Round.Mode.STAFF:
-        done = Participation.objects.filter(target__round=round_, answered=True)
-    elif round_.student_access == Round.StudentAccess.SINGLE_USE:
-        done = StudentCode.objects.filter(target__round=round_, used=True)
-    else:
-        done = round_.responses.all()
-    for target_id in done.values_list("target_id", flat=True):
+    for target_id in round_.responses.values_list("target_id", flat=True):
         answered[target_id] += 1
     return answered

@@ -25,7 +25,7 @@ from dramaturg.cards.models import CardVersion
 from dramaturg.schools.models import Membership, School, SchoolYear, StudentGroup, Team
 from dramaturg.schools.roles import Perm
 from dramaturg.schools.tenancy import authorize_school
-from dramaturg.surveys import generated
+from dramaturg.surveys import generated, release
 from dramaturg.surveys.instruments import Instrument, instrument_to_data, shipped_instruments
 from dramaturg.surveys.models import (
     Participation,
@@ -248,10 +248,13 @@ def remind(actor: Any, round_: Round) -> int:
 
 
 def close_round(actor: Any, round_: Round) -> None:
+    """Close the round today; answers still waiting for release are released now."""
     authorize_school(actor, round_.school, Perm.FACILITATE)
     if not round_.is_open():
         raise RoundError(_("Only an open round can be closed."))
-    Round.objects.filter(pk=round_.pk).update(closed_early_on=timezone.localdate())
+    round_.closed_early_on = timezone.localdate()
+    Round.objects.filter(pk=round_.pk).update(closed_early_on=round_.closed_early_on)
+    release.settle(round_)
 
 
 def add_class(actor: Any, school: School, name: str, size: int) -> StudentGroup:

@@ -1,0 +1,211 @@
+"""The database holder's attack: with the database (its files, system columns, row order) but
+not the application's secret key, nobody can tell which answers a person or a code gave.
+
+Answers are submitted in a known order with answers that name their submitter, then the tables
+are read as an attacker would: PostgreSQL's transaction ids (`xmin`) and physical order
+(`ctid`), SQLite's `rowid`. The sealed pending stage and the shuffled batch release
+(`surveys/release.py`) must leave nothing to join on.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from dramaturg.surveys import answering, release
+from dramaturg.surveys.models import (
+    Participation,
+    PendingResponse,
+    Response,
+    Round,
+    StudentCode,
+)
+from dramaturg.surveys.secrets import new_token
+from dramaturg.surveys.services import close_round
+from tests.helpers import english
+from tests.survey_helpers import (
+    accepted_answers,
+    add_members,
+    answer_all,
+    personal_links,
+    staff_round,
+    student_round,
+)
+
+POSTGRES = connection.vendor == "postgresql"
+
+
+def _signature(number: int, items: int, options: int = 4) -> list[int]:
+    """Answers that spell out `number` in base `options` (values 1..options): one per person."""
+    digits = []
+    for _n in range(items):
+        digits.append(number % options + 1)
+        number //= options
+    return digits
+
+
+def _submit(access: answering.Access, answers: list[int]) -> None:
+    answering.submit(access, {"answers": list(answers), "key": new_token()})
+
+
+def _physical_rows(table: str, columns: str) -> list[tuple]:
+    """The rows in the order they lie in the table, with their transaction id on PostgreSQL."""
+    order = "ctid" if POSTGRES else "rowid"
+    xmin = ", xmin::text" if POSTGRES else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns}{xmin} FROM {table} ORDER BY {order}")
+        return cursor.fetchall()
+
+
+def _answers(value) -> list[int]:
+    return value if isinstance(value, list) else json.loads(value)
+
+
+def _xmins(table: str) -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT xmin::text FROM {table}")
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_single_use_codes_cannot_be_matched_to_answers_by_row_order_or_transaction(world):
+    # A teacher notes which slip went to which student and in which order they answered:
+    # 60 slips, answered one after the other, each answer naming its slip.
+    round_ = student_round(world, sizes=(60,), access=Round.StudentAccess.SINGLE_USE)
+    codes = list(StudentCode.objects.filter(target__round=round_).values_list("code", flat=True))
+    width = answering.student_access(codes[0]).item_count
+    expected = []
+    for number, code in enumerate(codes):
+        expected.append(_signature(number, width))
+        _submit(answering.student_access(code, submitting=True), expected[-1])
+    assert not PendingResponse.objects.exists()  # 60 = twelve batches of the threshold (5)
+
+    rows = _physical_rows(Response._meta.db_table, "answers")
+    submitted = [expected.index(_answers(row[0])) for row in rows]
+    assert sorted(submitted) == list(range(60))  # every answer is there, unchanged
+    # Within each batch of five the rows lie in a shuffled order: guessing "the k-th row is
+    # the k-th slip" fails. (Twelve batches all in order would happen by chance once in
+    # 120^12 runs.)
+    batches = [submitted[start : start + 5] for start in range(0, 60, 5)]
+    assert sorted(sorted(batch) for batch in batches) == [
+        list(range(start, start + 5)) for start in range(0, 60, 5)
+    ]
+    in_order = [batch for batch in batches if batch == sorted(batch)]
+    assert len(in_order) < 12
+    guessed = sum(1 for position, number in enumerate(submitted) if position == number)
+    assert guessed < 36
+    if POSTGRES:
+        # No response shares a transaction with the use of a slip; each release is one
+        # transaction holding a whole batch.
+        response_xmins = [row[1] for row in rows]
+        assert not set(response_xmins) & _xmins(StudentCode._meta.db_table)
+        assert sorted(response_xmins.count(x) for x in set(response_xmins)) == [5] * 12
+
+
+def test_personal_links_cannot_be_matched_to_answers_by_transaction_or_row_order(world):
+    people = [world.teacher, world.culture_carrier, *add_members(world, world.team_a, 8)]
+    round_ = staff_round(world, [world.team_a])
+    links = personal_links(round_)
+    tokens = {user_pk: link.rstrip("/").rsplit("/", 1)[1] for user_pk, link in links.items()}
+    width = answering.staff_access(tokens[people[0].pk]).item_count
+    expected = {}
+    for number, person in enumerate(people):
+        expected[person.pk] = _signature(number, width, options=5)
+        _submit(answering.staff_access(tokens[person.pk]), expected[person.pk])
+    assert Participation.objects.filter(target__round=round_, answered=True).count() == 10
+
+    rows = _physical_rows(Response._meta.db_table, "answers")
+    assert sorted(map(str, (_answers(row[0]) for row in rows))) == sorted(
+        map(str, expected.values())
+    )
+    if POSTGRES:
+        # The transaction that used up a person's link wrote only a sealed row; the
+        # responses came in two batches of five, in transactions of their own.
+        participation_xmins = _xmins(Participation._meta.db_table)
+        response_xmins = [row[1] for row in rows]
+        assert not set(response_xmins) & participation_xmins
+        assert sorted(response_xmins.count(x) for x in set(response_xmins)) == [5, 5]
+
+
+def test_waiting_answers_are_sealed_to_one_length_and_open_only_with_the_key(world):
+    round_ = student_round(world, sizes=(25,), access=Round.StudentAccess.SINGLE_USE)
+    codes = list(StudentCode.objects.filter(target__round=round_).values_list("code", flat=True))
+    width = answering.student_access(codes[0]).item_count
+    # Answers of different kinds: all "don't know", all 4, a mix.
+    for code, answers in zip(codes, ([0] * width, [4] * width, _signature(7, width)), strict=False):
+        _submit(answering.student_access(code, submitting=True), answers)
+    sealed = list(PendingResponse.objects.values_list("sealed", flat=True))
+    assert len(sealed) == 3
+    assert len({len(text) for text in sealed}) == 1  # the length says nothing
+    for text in sealed:
+        assert "4, 4" not in text
+        assert release.unseal(round_.pk, text) is not None
+        assert release.unseal(round_.pk + 1, text) is None  # bound to its round
+    # Whoever has the database but not the application's key opens nothing.
+    with override_settings(SECRET_KEY="someone-elses-key-" + "x" * 40, SECRET_KEY_FALLBACKS=[]):
+        assert all(release.unseal(round_.pk, text) is None for text in sealed)
+
+
+def test_a_key_change_keeps_waiting_answers_through_the_fallback(world, settings):
+    round_ = student_round(world, sizes=(25,), access=Round.StudentAccess.SINGLE_USE)
+    code = StudentCode.objects.filter(target__round=round_).values_list("code", flat=True)[0]
+    access = answering.student_access(code, submitting=True)
+    _submit(access, [3] * access.item_count)
+    old_key = settings.SECRET_KEY
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "a-new-key-" + "z" * 40, [old_key]
+    close_round(world.leader, round_)
+    assert Response.objects.get().answers == [3] * access.item_count
+
+
+def test_figures_and_rates_move_only_in_steps_of_the_threshold(world, client_for):
+    people = [world.teacher, world.culture_carrier, *add_members(world, world.team_a, 6)]
+    round_ = staff_round(world, [world.team_a])
+    links = personal_links(round_)
+    client = english(client_for(world.leader))
+
+    def shown() -> str:
+        address = reverse("surveys:round_detail", args=[world.school.slug, round_.pk])
+        html = client.get(address).content.decode()
+        return re.sub(r'"csrfmiddlewaretoken" value="[^"]+"', "", html)  # new on every page
+
+    for person in people[:4]:
+        answer_all(Client(), links[person.pk], value=4)
+    assert "0 of 8" in shown()
+    assert len(accepted_answers(round_)) == 4
+    answer_all(Client(), links[people[4].pk], value=2)
+    assert "5 of 8 (62%)" in shown()
+    # Two more answers arrive: a leader watching the page sees nothing move.
+    before = shown()
+    for person in people[5:7]:
+        answer_all(Client(), links[person.pk], value=1)
+    assert shown() == before
+    # When the round closes, the last two count as well.
+    close_round(world.leader, round_)
+    assert "7 of 8 (88%)" in shown()
+
+
+@pytest.mark.parametrize("closing", ["early", "by date"])
+def test_what_waits_when_a_round_closes_is_released_then(world, closing):
+    round_ = student_round(world, sizes=(25,))
+    code = round_.targets.get().class_code
+    for _n in range(3):
+        answer_all(Client(), "/answer/", extra={"code": code})
+    assert Response.objects.count() == 0
+    if closing == "early":
+        close_round(world.leader, round_)
+    else:
+        Round.objects.filter(pk=round_.pk).update(
+            opens_on=round_.opens_on.replace(year=round_.opens_on.year - 1),
+            closes_on=round_.opens_on.replace(year=round_.opens_on.year - 1),
+        )
+        out = io.StringIO()
+        call_command("release_answers", stdout=out)
+        assert out.getvalue().strip() == "released 3 answer(s)"
+    assert Response.objects.count() == 3
+    assert not PendingResponse.objects.exists()
