@@ -22,11 +22,13 @@ Where it is installed, and why there as well as on the handlers:
   socket or a queue) runs the factory on an empty record and fills it in afterwards, and a
   library may replace the factory without chaining ours. Redacting twice changes nothing.
 
-What is redacted: the message, each of its arguments (a tuple or a mapping, such as
-gunicorn's access-log atoms, keeping its type so formatters still work), the formatted
-traceback and the stack. When only the formatted message shows a secret (a format string and
-an argument that are harmless apart), the record is flattened to its redacted message. Extra
-attributes (Django's `request` object) are left alone: no formatter here prints them.
+What is redacted: each argument of the message (a tuple or a mapping, such as gunicorn's
+access-log atoms, keeping its type so formatters still work), then the message as it will be
+printed: if that still shows a secret (written into the format string, or made of a format
+and an argument that are harmless apart), the record becomes its redacted message. A format
+string is not redacted on its own, because that could eat a placeholder ('/answer/%s/').
+Also the formatted traceback and the stack. Extra attributes (Django's `request` object) are
+left alone: no formatter here prints them.
 """
 
 from __future__ import annotations
