@@ -9,8 +9,8 @@ responses (released, and sealed ones still waiting for release) and used codes a
 PASS or FAIL against the target. See docs/benchmarks.md.
 
 The same file runs as the load generator (`--client PLAN`): it only does HTTP, one connection
-per thread (kept alive where the worker class allows it); everything signed is prepared
-beforehand.
+per thread (kept alive where the worker class allows it); every encrypted form state is
+prepared beforehand.
 """
 
 from __future__ import annotations
@@ -258,7 +258,7 @@ def make_round(code_count: int):
 
 def make_plan(codes: list[str], path: Path) -> int:
     """One request body per code: the last step's answers in the form, the earlier steps'
-    in the signed state, exactly as the step pages would have carried them."""
+    in the encrypted state, exactly as the step pages would have carried them."""
     from dramaturg.surveys import answering
     from dramaturg.surveys.secrets import new_token
 
@@ -266,8 +266,8 @@ def make_plan(codes: list[str], path: Path) -> int:
     last = access.steps[-1]
     lines = []
     for code in codes:
-        # The state is signed with the code as salt; the rest of the access is the same for
-        # every code of the round, so one lookup serves all (the server does its own).
+        # The state is encrypted under a key bound to the code; the rest of the access is the
+        # same for every code of the round, so one lookup serves all (the server does its own).
         one = replace(access, secret=code)
         answers: list[int | None] = [None] * one.item_count
         for step in one.steps[:-1]:
@@ -502,7 +502,7 @@ def run_benchmark(args: argparse.Namespace) -> bool:
         connections.close_all()
         print(
             f"prepared {len(codes)} codes in {math.ceil(len(codes) / CLASS_SIZE)} classes "
-            f"and their signed forms in {time.perf_counter() - begun:.1f} s"
+            f"and their encrypted forms in {time.perf_counter() - begun:.1f} s"
         )
 
         port = free_port()

@@ -213,9 +213,37 @@ TASKS = {
 # --- Domain ---
 ANONYMITY_THRESHOLD = 5
 
+# --- Logging: to standard error, with every personal link's token and every code redacted
+# (docs/logging.md). `configure_logging` also installs a log record factory that redacts the
+# records of every logger, gunicorn's own handlers included; the filter on each handler here
+# is the backstop for records made without it. ---
+LOGGING_CONFIG = "dramaturg.core.log_redaction.configure_logging"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_secrets": {"()": "dramaturg.core.log_redaction.RedactSecrets"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "level": "INFO",
+            "formatter": "django.server",
+            "filters": ["redact_secrets"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("DRAMATURG_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # Django's defaults give `django` a console handler (with DEBUG on) and mail_admins,
+        # which would mail the request, path and all, and `django.server` its own handler:
+        # replaced by the filtered ones above.
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +25,14 @@ from dramaturg.surveys.models import (
     RoundTarget,
     StudentCode,
 )
-from dramaturg.surveys.secrets import hash_secret, new_token, normalise_code, seal_draft
+from dramaturg.surveys.secrets import (
+    hash_secret,
+    new_token,
+    normalise_code,
+    open_state,
+    seal_draft,
+    seal_state,
+)
 from dramaturg.surveys.services import RoundError
 
 Answers = list[int | None]
@@ -182,26 +188,23 @@ def student_access(typed: str, *, submitting: bool = False) -> Access:
 # --- the hidden state that carries answers between steps ---
 
 
-def _salt(access: Access) -> str:
-    return "dramaturg.answer:" + hash_secret(access.secret)
-
-
 def new_state(access: Access, answers: Answers | None = None) -> dict[str, Any]:
     return {"answers": answers or [None] * access.item_count, "key": new_token()}
 
 
 def dump_state(access: Access, state: dict[str, Any]) -> str:
-    return signing.dumps(state, salt=_salt(access), compress=True)
+    """The state for the hidden field: encrypted, not only signed, and bound to the link or
+    code (`secrets.seal_state`)."""
+    return seal_state(access.secret, state)
 
 
 def load_state(access: Access, raw: str) -> dict[str, Any]:
     """The carried answers, verified: a tampered or foreign state is refused outright."""
-    try:
-        state = signing.loads(raw, salt=_salt(access))
-    except signing.BadSignature as error:
+    state = open_state(access.secret, raw)
+    if state is None:
         raise BadAnswers(
             _("The form was changed or belongs to another questionnaire. Please start again.")
-        ) from error
+        )
     answers = state.get("answers") if isinstance(state, dict) else None
     if not isinstance(answers, list) or len(answers) != access.item_count:
         raise BadAnswers(_("The form does not fit this questionnaire. Please start again."))

@@ -1,19 +1,30 @@
-"""Tokens, codes and sealed drafts.
+"""Tokens, codes, sealed drafts and the sealed answering state.
 
 A personal link carries a random token; the database keeps only its SHA-256. A draft saved
 halfway is encrypted with a key derived from the same token under a different label, so
 the stored hash does not give the key: only the person holding the e-mailed link can open
 their own draft.
+
+The answers given so far travel between the steps of the answering pages in a hidden field,
+encrypted and authenticated (Fernet) under a key derived from the application's secret key
+and the link's token or the code: whoever sees the page source or a proxy's record of the
+form learns nothing about the answers, and a state made for one link or code does not open
+on another.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 import secrets
+from functools import lru_cache
+from typing import Any
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.utils.encoding import force_bytes
 
 # No 0/O, 1/I/L, 5/S, 2/Z, 8/B: codes are read off paper and typed on phones.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -57,3 +68,49 @@ def open_draft(token: str, sealed: str) -> list[int | None] | None:
     except (InvalidToken, ValueError):
         return None
     return data if isinstance(data, list) else None
+
+
+# --- the answering state carried between steps ---
+
+
+@lru_cache(maxsize=8)
+def _state_root(secret_key: str | bytes) -> bytes:
+    """The application secret under this use's own label, so the state's keys are unrelated
+    to Django's signing keys and to the draft keys."""
+    return hmac.new(force_bytes(secret_key), b"dramaturg answer state", hashlib.sha256).digest()
+
+
+def _state_cipher(secret_key: str | bytes, access_secret: str) -> Fernet:
+    # One HMAC-SHA256 per request (about a microsecond), not a password KDF: the token or
+    # code is already unguessable, and the submit path is benchmarked. Fernet splits the 32
+    # bytes into its signing and its encryption key. Not cached per secret: building the
+    # cipher costs some 8 µs of a submit's milliseconds, and a cache would keep the keys of
+    # every recent respondent in memory.
+    key = hmac.new(_state_root(secret_key), access_secret.encode(), hashlib.sha256).digest()
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def seal_state(access_secret: str, state: dict[str, Any]) -> str:
+    """The state as an opaque string bound to one link or code. Not compressed, and padded so
+    that its length does not depend on the answers given (only on how many questions there
+    are): a compressed or unpadded length would say something about the answers."""
+    text = json.dumps(state, separators=(",", ":"))
+    answers = state.get("answers")
+    if isinstance(answers, list):
+        # "null" is the longest single answer; a state with every answer open is the longest.
+        longest = json.dumps({**state, "answers": [None] * len(answers)}, separators=(",", ":"))
+        text = text.ljust(len(longest))
+    return _state_cipher(settings.SECRET_KEY, access_secret).encrypt(text.encode()).decode()
+
+
+def open_state(access_secret: str, sealed: str) -> Any:
+    """The state sealed for this link or code, or None when it was changed, belongs to
+    another link or code, or is no state at all. Keys of SECRET_KEY_FALLBACKS still open a
+    state, so rotating the secret key does not break a form someone is filling in."""
+    keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    ciphers = [_state_cipher(key, access_secret) for key in keys]
+    try:
+        plain = (ciphers[0] if len(ciphers) == 1 else MultiFernet(ciphers)).decrypt(sealed)
+        return json.loads(plain)
+    except (InvalidToken, ValueError):
+        return None

@@ -1,6 +1,6 @@
 """The respondent's pages: no account, no login. Staff come in with their personal link,
 students with a class code or a single-use code. One scale per step; the answers so far
-travel in a signed hidden field, so the pages work without JavaScript and nothing is
+travel in an encrypted hidden field, so the pages work without JavaScript and nothing is
 stored before the respondent submits (or, with a personal link, saves for later).
 """
 
