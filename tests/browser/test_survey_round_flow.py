@@ -29,7 +29,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from dramaturg.schools.models import Board, School, StudentGroup, Team
 from dramaturg.schools.roles import Role
 from dramaturg.surveys.instruments import Instrument, Scale, shipped_instruments
-from dramaturg.surveys.models import Round, RoundTarget
+from dramaturg.surveys.models import PendingResponse, Round, RoundTarget
 from dramaturg.surveys.services import InstrumentChoice, RoundPlan, create_round
 from tests.browser.conftest import check_a11y, visit
 from tests.personas import PASSWORD, join, make_user
@@ -231,18 +231,18 @@ def test_team_answers_a_round_and_a_student_answers_on_a_phone(school, new_conte
     expect_step(bert, 2)
     walk_steps(bert, instrument, attitude=5, start=2)
 
-    # With two answers the leader sees the response rate, but no figures yet.
+    # Two answers wait, sealed, for a batch of the threshold: the leader sees neither a
+    # response nor a figure move yet.
     visit(leader, detail)
     expect(rates.get_by_role("row", name=re.compile(TEAM))).to_contain_text(
-        nl("%(answered)s of %(invited)s (%(percent)s%%)", answered=2, invited=4, percent=50)
+        nl("%(answered)s of %(invited)s (%(percent)s%%)", answered=0, invited=4, percent=0)
     )
     table = figures.locator("table.results")
-    expect(table).to_have_count(1)
+    expect(table).to_have_count(0)
     suppressed = table.locator(".visually-hidden", has_text=nl("no figure, to protect anonymity"))
-    expect(suppressed).to_have_count(2 * len(instrument.scales))  # everyone + the team, per scale
-    expect(table.locator("td").filter(has_text=re.compile(r"\d"))).to_have_count(0)
 
-    # Teacher 3 answers: the threshold is reached and the figures appear.
+    # Teacher 3 answers: the threshold is reached, the three answers are released together
+    # and the figures appear.
     cor = new_context().new_page()
     begin(cor, links[TEACHERS[2]])
     walk_steps(cor, instrument, attitude=4)
@@ -307,5 +307,7 @@ def test_team_answers_a_round_and_a_student_answers_on_a_phone(school, new_conte
         student.get_by_role("button", name=name, exact=True).click()
     expect_thanks(student)
     fits_the_screen(student)
-    assert student_round.responses.count() == 1
+    # The student's answer waits, sealed, for the rest of the class (the threshold is 3).
+    assert student_round.responses.count() == 0
+    assert PendingResponse.objects.filter(round=student_round).count() == 1
     assert round_.responses.count() == 3

@@ -225,10 +225,20 @@ class Writes:
         placeholders = ", ".join(["%s"] * len(ids))
         self._execute(f"DELETE FROM {_table(PendingResponse)} WHERE id IN ({placeholders})", ids)
 
-    def insert_response(self, round_pk: int, target_pk: int, answers: list[Any], week: Any) -> None:
-        # The primary key is random (see models.py): the field's default makes it.
-        pk = Response._meta.pk.get_default()  # type: ignore[union-attr]
-        self._insert(Response, id=pk, round=round_pk, target=target_pk, answers=answers, week=week)
+    def insert_responses(self, round_pk: int, target_pk: int, batch: list[Any], week: Any) -> None:
+        """One statement for a released batch, its rows in the order given (shuffled)."""
+        fields = [_concrete_field(Response, name) for name in ("id", "round", "target")]
+        fields += [_concrete_field(Response, name) for name in ("answers", "week")]
+        key = Response._meta.pk
+        assert key is not None
+        values: list[Any] = []
+        for answers in batch:
+            # The primary key is random (see models.py): the field's default makes it.
+            row = (key.get_default(), round_pk, target_pk, answers, week)
+            values += [f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)]
+        columns = ", ".join(_column(field) for field in fields)
+        rows = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(batch))
+        self._execute(f"INSERT INTO {_table(Response)} ({columns}) VALUES {rows}", values)
 
     def insert_pending(self, round_pk: int, target_pk: int, sealed: str) -> None:
         # The primary key is random (see models.py): the field's default makes it.

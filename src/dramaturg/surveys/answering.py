@@ -1,9 +1,10 @@
 """Answering a round: who may answer, the steps of the form, and the one-transaction submit.
 
-The form is stateless between steps: the answers so far travel in a signed hidden field,
+The form is stateless between steps: the answers so far travel in an encrypted hidden field,
 so nothing is stored until the respondent submits (or, for staff, saves a sealed draft).
-A submit validates every value, then writes the response and marks the participation or
-code as used in one transaction — either all of it is stored, or nothing.
+A submit validates every value, then uses up the link or code and stores the sealed answers
+in one transaction — either all of it is stored, or nothing; the answers become a response
+when their batch is released (`release.py`).
 """
 
 from __future__ import annotations

@@ -120,6 +120,7 @@ def _release(target_pk: int, minimum: int) -> int:
         # No lock on the team or class row: the submits' foreign-key checks share-lock it
         # when they commit, and a lock here would deadlock with them.
         opened = []
+        round_pk = 0
         for pk, round_pk, sealed in db.take_waiting(target_pk):
             answers = unseal(round_pk, sealed)
             if answers is None:
@@ -127,12 +128,12 @@ def _release(target_pk: int, minimum: int) -> int:
                 # nothing) rather than lose or guess it, and say so without any content.
                 logger.warning("A waiting answer could not be opened with the current keys.")
                 continue
-            opened.append((pk, round_pk, answers))
+            opened.append((pk, answers))
         if not opened or len(opened) < minimum:
             return 0
         secrets.SystemRandom().shuffle(opened)
+        # A team or class belongs to one round, so every waiting row names the same one.
         week = week_of(timezone.localdate())
-        for _pk, round_pk, answers in opened:
-            db.insert_response(round_pk, target_pk, answers, week)
-        db.delete_pending([pk for pk, _r, _a in opened])
+        db.insert_responses(round_pk, target_pk, [answers for _pk, answers in opened], week)
+        db.delete_pending([pk for pk, _answers in opened])
         return len(opened)
