@@ -131,16 +131,16 @@ def test_leader_downloads_the_results_workbook_with_hidden_teams_hidden(world, c
     assert workbook.sheetnames == [*NL_SCALE_SHEETS, *fixed]
     assert all(len(name) <= 31 for name in workbook.sheetnames)
 
-    results = round_results(round_)
+    results = round_results(round_).scales
     for result, name in zip(results, NL_SCALE_SHEETS, strict=True):
         sheet = workbook[name]
-        assert sheet["A1"].value == pick_text(result.scale.title, "nl")
+        assert sheet["A1"].value == pick_text(result.title, "nl")
         n, mean, sd, alpha = row_of(sheet, everyone)[1:5]
         assert (n, mean) == (result.total.n, pytest.approx(result.total.mean))
         assert isinstance(n, int)
         assert isinstance(mean, float)
         assert (sd, alpha) == (pytest.approx(result.total.sd), pytest.approx(result.total.alpha))
-        shown = result.by_target[round_.targets.get(team=world.team_b).pk]
+        shown = result.groups[round_.targets.get(team=world.team_b).pk]
         assert row_of(sheet, "Bovenbouw")[1:3] == (shown.n, pytest.approx(shown.mean))
         for team in ("Onderbouw", "Middenbouw"):
             assert row_of(sheet, team)[1:] == (hidden, None, None, None, None)
@@ -207,8 +207,8 @@ def test_the_english_download_has_english_texts(world, client_for):
 def test_iccs_are_shown_when_no_team_is_hidden(world, client_for):
     round_ = three_teams(world, small=False)
     workbook = download(client_for(world.leader), round_)
-    for result, name in zip(round_results(round_), NL_SCALE_SHEETS, strict=True):
-        assert not any(f.suppressed for f in result.by_target.values())
+    for result, name in zip(round_results(round_).scales, NL_SCALE_SHEETS, strict=True):
+        assert not any(f.suppressed for f in result.groups.values())
         sheet = workbook[name]
         assert row_of(sheet, "ICC(1)")[1] == pytest.approx(result.icc1)
         assert row_of(sheet, "ICC(2)")[1] == pytest.approx(result.icc2)

@@ -199,6 +199,12 @@ def test_detail_shows_a_rate_only_for_teams_at_the_threshold(world, client_for):
     one.answered = True
     one.save()
     html = page(english(client_for(world.leader)).get(url("round_detail", world, round_.pk)))
+    # Counts come from the stored answers only: a claimed link alone moves nothing.
+    assert "0 of 5 (0%)" in html
+    width = sum(len(ri.instrument.items) for ri in round_.instruments.all())
+    week = week_of(timezone.localdate())
+    Response.objects.create(round=round_, target=one.target, answers=[4] * width, week=week)
+    html = page(english(client_for(world.leader)).get(url("round_detail", world, round_.pk)))
     assert "1 of 5 (20%)" in html
     assert html.count("Hidden to protect anonymity: fewer than 5 people") == 2
     for person in (world.teacher, world.culture_carrier, world.teacher2):

@@ -153,10 +153,16 @@ class SurveyDemo:
         teams = self.school.teams.exclude(name__in=names).order_by("name")
         profiles = [*zip(teams, cycle(TEAM_PROFILES), strict=False)]
         small = [(team, SMALL_TEAM_PROFILE) for team in self.small]
+        in_a_bouw: set[int] = set()
         for team, (level, change, rate) in [*profiles, *small]:
             # Those in the team on the opening day, as `services.team_members` would find them.
             active = Membership.objects.active(opens).filter(school=self.school, teams=team)
             members = [m.user for m in active.select_related("user").order_by("user__email")]
+            if team not in self.small:
+                # Someone in two bouwen is asked in the first only: two large teams sharing a
+                # few people would both be hidden (`analysis.suppression`, overlapping groups).
+                members = [user for user in members if user.pk not in in_a_bouw]
+                in_a_bouw |= {user.pk for user in members}
             target = RoundTarget.objects.create(round=round_, team=team, invited=len(members))
             answered = set(self.rng.sample(members, self.count(len(members), rate, round_)))
             for user in members:
