@@ -42,7 +42,7 @@ SEED = 1852  # not the people's seed: adding rounds must never rename anybody
 ROUND_DAYS = 18  # Monday to Friday of the third week
 STAFF = ("teacher_self_efficacy", "collective_efficacy", "dressing_room_climate")
 # Two small teams below the threshold. Together they reach it, so hiding them does not force
-# a large team to be hidden as well (see `results.suppress`); they always answer in full.
+# a large team to be hidden as well (see `analysis.suppression`); they always answer in full.
 SMALL_TEAMS = (("Zorgteam", 3), ("Vakleerkrachten", 2))
 SMALL_TEAM = SMALL_TEAMS[0][0]
 CLASSES: dict[str, tuple[str, ...]] = {
