@@ -172,9 +172,10 @@ def test_suppression(sizes, hidden):
 
 
 def test_the_survey_pages_use_the_same_suppression():
+    from dramaturg.analysis.suppression import suppress_overlapping
     from dramaturg.surveys import results
 
-    assert results.suppress is suppress
+    assert results.suppress_overlapping is suppress_overlapping
 
 
 def test_encode_sorts_numeric_labels_by_value():

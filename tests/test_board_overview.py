@@ -83,8 +83,8 @@ def collective_means(rounds_: list[Round]) -> list[float]:
     found = summaries(rounds_)
     means = []
     for round_ in rounds_:
-        scales = [s for s in found[round_.pk]["scales"] if s["instrument"] == "collective_efficacy"]
-        per_scale = [s["total"]["mean"] for s in scales]
+        scales = found[round_.pk].scales_of("collective_efficacy")
+        per_scale = [s.total.mean for s in scales]
         means += [*per_scale, sum(per_scale) / len(per_scale)]
     return means
 

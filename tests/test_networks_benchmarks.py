@@ -11,7 +11,7 @@ Rounds lie in the last completed half year, the one network figures describe.
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 import datetime as dt
 import html as html_lib
 import re
@@ -41,6 +41,7 @@ from dramaturg.reports.charts import RangeRow
 from dramaturg.reports.models import RoundSummary
 from dramaturg.schools.models import Board, School, SchoolYear, Team
 from dramaturg.surveys.models import Round, RoundInstrument
+from dramaturg.surveys.results import HIDDEN, Figure, RoundResults, ScaleResult
 from tests.survey_helpers import add_members
 from tests.test_reports_dashboard import answered_round
 
@@ -95,17 +96,17 @@ def in_period(day: int, earlier: int = 0) -> dt.date:
     return period.start + dt.timedelta(days=day)
 
 
-def template_scales(own_round) -> list[dict]:
-    return own_round[1]["scales"]
+def template_scales(own_round) -> list[ScaleResult]:
+    return list(own_round[1].scales)
 
 
 def own_values(own_round) -> dict[str, float]:
-    return {s["scale"]: s["total"]["mean"] for s in template_scales(own_round)}
+    return {s.scale: s.total.mean for s in template_scales(own_round)}
 
 
 def other_value(own_round, name: str, scale_id: str) -> float:
     """A stored school's value on a scale, as `stored_round` spread it over the scales."""
-    index = [s["scale"] for s in template_scales(own_round)].index(scale_id)
+    index = [s.scale for s in template_scales(own_round)].index(scale_id)
     return OTHERS[name] + index * SCALE_STEP
 
 
@@ -118,7 +119,7 @@ def new_school(name: str, board: Board) -> School:
 
 def stored_round(
     school: School,
-    scales: list[dict],
+    scales: list[ScaleResult],
     value: float | None,
     *,
     day: int = 20,
@@ -139,19 +140,18 @@ def stored_round(
         closes_on=opens + dt.timedelta(days=14),
         anonymity_threshold=threshold,
     )
-    for position, instrument in enumerate(dict.fromkeys(s["instrument"] for s in scales)):
+    for position, instrument in enumerate(dict.fromkeys(s.instrument for s in scales)):
         RoundInstrument.objects.create(
             round=round_, position=position, instrument_id=instrument, version=1, definition={}
         )
     stored = []
     for i, scale in enumerate(scales):
         mean = None if value is None else value + i * SCALE_STEP
-        total = {"n": None, "mean": None, "sd": None, "alpha": None}
-        if mean is not None:
-            total = {"n": 14, "mean": mean, "sd": 0.52, "alpha": 0.83}
-        stored.append(copy.deepcopy(scale) | {"total": total, "groups": {}, "items": []})
-    data = {"invited": 14, "answered": 14 if value else None, "targets": {}, "scales": stored}
-    RoundSummary.objects.create(round=round_, schema=summaries.SCHEMA, data=data)
+        total = HIDDEN if mean is None else Figure(14, mean, 0.52, 0.83)
+        stored.append(dataclasses.replace(scale, total=total, groups={}, items=()))
+    answered = 14 if value else None
+    data = RoundResults(round_.pk, threshold, 14, 14, answered, (), tuple(stored), True)
+    RoundSummary.objects.create(round=round_, schema=summaries.SCHEMA, data=data.to_data())
     return round_
 
 
@@ -224,7 +224,7 @@ def test_the_latest_round_counts_and_an_older_one_of_the_same_school_does_not(wo
     stored_round(late, template_scales(own), 2.0, day=10)
     stored_round(late, template_scales(own), 4.4, day=120)
     scale = first_scale(benchmarks_for_school(world.school))
-    index = [s["scale"] for s in template_scales(own)].index(scale.scale)
+    index = [s.scale for s in template_scales(own)].index(scale.scale)
     others = [other_value(own, n, scale.scale) for n in list(OTHERS)[:3]]
     values = [own_values(own)[scale.scale], 4.4 + index * SCALE_STEP, *others]
     assert scale.median == rounded(hd_quantile(values, 0.5))

@@ -131,16 +131,16 @@ def test_leader_downloads_the_results_workbook_with_hidden_teams_hidden(world, c
     assert workbook.sheetnames == [*NL_SCALE_SHEETS, *fixed]
     assert all(len(name) <= 31 for name in workbook.sheetnames)
 
-    results = round_results(round_)
+    results = round_results(round_).scales
     for result, name in zip(results, NL_SCALE_SHEETS, strict=True):
         sheet = workbook[name]
-        assert sheet["A1"].value == pick_text(result.scale.title, "nl")
+        assert sheet["A1"].value == pick_text(result.title, "nl")
         n, mean, sd, alpha = row_of(sheet, everyone)[1:5]
         assert (n, mean) == (result.total.n, pytest.approx(result.total.mean))
         assert isinstance(n, int)
         assert isinstance(mean, float)
         assert (sd, alpha) == (pytest.approx(result.total.sd), pytest.approx(result.total.alpha))
-        shown = result.by_target[round_.targets.get(team=world.team_b).pk]
+        shown = result.groups[round_.targets.get(team=world.team_b).pk]
         assert row_of(sheet, "Bovenbouw")[1:3] == (shown.n, pytest.approx(shown.mean))
         for team in ("Onderbouw", "Middenbouw"):
             assert row_of(sheet, team)[1:] == (hidden, None, None, None, None)
@@ -207,8 +207,8 @@ def test_the_english_download_has_english_texts(world, client_for):
 def test_iccs_are_shown_when_no_team_is_hidden(world, client_for):
     round_ = three_teams(world, small=False)
     workbook = download(client_for(world.leader), round_)
-    for result, name in zip(round_results(round_), NL_SCALE_SHEETS, strict=True):
-        assert not any(f.suppressed for f in result.by_target.values())
+    for result, name in zip(round_results(round_).scales, NL_SCALE_SHEETS, strict=True):
+        assert not any(f.suppressed for f in result.groups.values())
         sheet = workbook[name]
         assert row_of(sheet, "ICC(1)")[1] == pytest.approx(result.icc1)
         assert row_of(sheet, "ICC(2)")[1] == pytest.approx(result.icc2)
@@ -312,3 +312,39 @@ def test_a_team_name_that_looks_like_a_formula_stays_text(world, client_for):
     named = [c for c in cells if c.value == world.team_b.name]
     assert named
     assert all(c.data_type == "s" for c in named)
+
+
+def test_every_export_holds_the_figures_as_the_page_shows_them(world, client_for):
+    """Two decimals in the cell itself (not only as a format), the same as on the round page
+    and in the round report: no export carries more precision than the page."""
+    from pypdf import PdfReader
+
+    round_ = three_teams(world, small=False)
+    client = english(client_for(world.leader))
+    workbook = download(client, round_)
+    html = client.get(reverse("surveys:round_detail", args=[world.school.slug, round_.pk]))
+    html = html.content.decode()
+    pdf = exporters.get("round", "round_pdf").render(round_, "en")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    checked = 0
+    for name in EN_SCALE_SHEETS:
+        sheet = workbook[name]
+        for label in ("Everyone", "Middenbouw", "Bovenbouw"):
+            row = next(r for r in sheet.iter_rows() if r[0].value == label)
+            for cell in row[2:]:
+                if cell.value is None:
+                    continue
+                assert isinstance(cell.value, int | float)  # Excel reads 0.0 back as 0
+                assert cell.value == round(cell.value, 2), (name, label, cell.value)
+                assert cell.number_format == "0.00"
+                assert f"<td>{cell.value:.2f}</td>" in html, (name, label, cell.value)
+                checked += 1
+            mean = row[2].value
+            assert f"{mean:.2f}" in text  # the round report prints the same mean
+        for label in ("ICC(1)", "ICC(2)"):
+            value = next(r for r in sheet.iter_rows() if r[0].value == label)[1].value
+            assert value == round(value, 2)
+    assert checked >= 40  # means, sd, alpha and rwg(j) of the rows: not a vacuous check
+    for row in workbook["Response rate"].iter_rows():
+        if isinstance(row[3].value, float):
+            assert row[3].value * 100 == round(row[3].value * 100)  # a whole percentage

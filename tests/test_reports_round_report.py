@@ -172,10 +172,10 @@ def assert_trend_tables(pdf: Pdf, sections: list[dashboard.Section]) -> None:
 def figures_of(round_: Round, team) -> list[dict]:
     """Per scale, the shown figures of everyone and of a team, from the round's summary (what
     the dashboard shows): [{"total": {...}, "team": {...}}, ...]."""
-    key = str(round_.targets.get(team=team).pk)
+    key = round_.targets.get(team=team).pk
     return [
-        {"total": scale["total"], "team": scale["groups"][key]}
-        for scale in summaries.summaries([round_])[round_.pk]["scales"]
+        {"total": vars(scale.total), "team": vars(scale.of(key))}
+        for scale in summaries.summaries([round_])[round_.pk].scales
     ]
 
 

@@ -16,7 +16,7 @@ from dramaturg.schools.models import School, SchoolYear, Team
 from dramaturg.schools.roles import Role
 from dramaturg.surveys.demo import SMALL_TEAM, SMALL_TEAMS, STAFF, build_survey_demo
 from dramaturg.surveys.models import Participation, Response, Round
-from dramaturg.surveys.results import response_rates, round_results
+from dramaturg.surveys.results import round_results
 from tests.survey_helpers import round_items
 
 pytestmark = pytest.mark.django_db
@@ -45,13 +45,13 @@ def closed_staff_rounds(school: School) -> list[Round]:
 def shown_means(round_: Round, instrument_id: str) -> dict[str, float]:
     """Per team shown on every scale of the instrument: the mean of its scale means."""
     names = {target.pk: target.team.name for target in round_.targets.select_related("team")}
-    results = [r for r in round_results(round_) if r.instrument.id == instrument_id]
+    results = [r for r in round_results(round_).scales if r.instrument == instrument_id]
     shown = {
         key
         for key in names
-        if all(key in r.by_target and not r.by_target[key].suppressed for r in results)
+        if all(key in r.groups and not r.groups[key].suppressed for r in results)
     }
-    return {names[key]: statistics.fmean(r.by_target[key].mean for r in results) for key in shown}
+    return {names[key]: statistics.fmean(r.groups[key].mean for r in results) for key in shown}
 
 
 def test_the_demo_school_has_rounds_in_two_school_years(school):
@@ -87,18 +87,18 @@ def test_the_small_team_is_suppressed_and_larger_teams_are_shown(school):
     small = Team.objects.get(school=school, name=SMALL_TEAM)
     assert 0 < small.memberships.count() < school.anonymity_threshold
     for round_ in closed_staff_rounds(school):
-        rates = {rate.target.team.name: rate for rate in response_rates(round_)}
+        rates = {rate.name: rate for rate in round_results(round_).targets}
         assert rates[SMALL_TEAM].answered is None  # not even "3 of 4"
         small_names = {name for name, _size in SMALL_TEAMS}
         assert all(
             rate.answered is not None for name, rate in rates.items() if name not in small_names
         )
         small_target = round_.targets.get(team=small).pk
-        for result in round_results(round_):
-            assert 0 < result.by_target[small_target].n < round_.anonymity_threshold
-            assert result.by_target[small_target].suppressed
+        for result in round_results(round_).scales:
+            assert result.groups[small_target].suppressed
+            assert result.groups[small_target].n is None  # not even its count
             assert not result.total.suppressed
-            shown = [f for f in result.by_target.values() if not f.suppressed]
+            shown = [f for f in result.groups.values() if not f.suppressed]
             assert len(shown) >= 2
             assert all(f.n >= round_.anonymity_threshold for f in shown)
 
@@ -112,7 +112,7 @@ def test_teams_differ_and_one_team_improves_over_the_years(school):
     last = next(means for means in reversed(later) if "Bovenbouw" in means)
     assert last["Bovenbouw"] > first["Bovenbouw"] + 0.2
     students = school.rounds.filter(mode=Round.Mode.STUDENTS).first()
-    means = [f.mean for r in round_results(students) for f in r.by_target.values()]
+    means = [f.mean for r in round_results(students).scales for f in r.groups.values()]
     assert max(means) - min(means) > 0.1
 
 

@@ -112,7 +112,7 @@ def scene(world, transactional_db: None) -> Scene:
     into_period(answered_round(world_b, [crew], 30, title="Meting De Zeester"), 45)
 
     # Four more schools of the board, with a stored figure on every scale A's round has.
-    scales = summaries([latest])[latest.pk]["scales"]
+    scales = list(summaries([latest])[latest.pk].scales)
     for other in OTHER_SCHOOLS:
         stored_round(new_school(other, world.board), scales, OTHERS[other])
     return Scene(network, card, school_b, leader_b, [older, latest])
@@ -144,10 +144,7 @@ def collective_scale_means(rounds: list[Round]) -> list[float]:
     """The school-wide mean of each collective efficacy scale in each round."""
     found = summaries(rounds)
     return [
-        scale["total"]["mean"]
-        for round_ in rounds
-        for scale in found[round_.pk]["scales"]
-        if scale["instrument"] == COLLECTIVE
+        scale.total.mean for round_ in rounds for scale in found[round_.pk].scales_of(COLLECTIVE)
     ]
 
 

@@ -16,7 +16,7 @@ from dramaturg.analysis.reliability import (
     omega_total,
 )
 from dramaturg.analysis.scoring import describe, keyed, option_counts, reverse_key, scale_scores
-from dramaturg.analysis.suppression import hidden_mask, suppress
+from dramaturg.analysis.suppression import hidden_mask, suppress, suppress_overlapping
 
 __all__ = [
     "Change",
@@ -39,4 +39,5 @@ __all__ = [
     "scale_scores",
     "summarise",
     "suppress",
+    "suppress_overlapping",
 ]

@@ -70,6 +70,7 @@ def summarise(
     reverse: Sequence[str] | Sequence[bool] | np.ndarray = (),
     min_items: int | None = None,
     threshold: int = 5,
+    hidden_groups: Sequence[Any] = (),
 ) -> dict[str, Any]:
     """Everything a report shows about one scale.
 
@@ -79,7 +80,9 @@ def summarise(
         groups or ICCs).
     item_names: k names (default "item1".."itemk"); reverse: names (or a bool mask) of the
         items to reverse key; options: default the largest answer seen; min_items: answered
-        items needed for a scale score (default all); threshold: the anonymity threshold.
+        items needed for a scale score (default all); threshold: the anonymity threshold;
+        hidden_groups: labels of groups hidden anyway (for reasons decided elsewhere, see
+        `suppression.suppress_overlapping`), which the complement rule then counts in.
 
     Mean, SD, ICCs and group means use the respondents with a scale score; alpha, omega
     and rwg(j) the complete cases. Raises ValueError for answers that are not whole numbers
@@ -136,7 +139,10 @@ def summarise(
     order = group_order(codes, g)
     codes, x, scores = codes[order], take_rows(x, order), scores[order]
     n, means, sds = describe(scores, codes, g)
-    hidden = hidden_mask(n, threshold) | suppressed_scale
+    # Labels are compared as shown (str), as `encode` names the groups.
+    anyway = {str(label) for label in hidden_groups}
+    hidden_anyway = np.array([name in anyway for name in group_names], dtype=bool)
+    hidden = hidden_mask(n, threshold, hidden_anyway) | suppressed_scale
     icc1, icc2 = icc(scores, codes, g)
     if not suppressed_scale:
         result["icc1"], result["icc2"] = _number(icc1), _number(icc2)

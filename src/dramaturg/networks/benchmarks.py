@@ -10,15 +10,16 @@ Frozen, every look at a half year gives the same figures, and the next half year
 new rounds, so two snapshots share no values to subtract.
 
 A school's **value** for a scale of an efficacy instrument is the school-wide mean
-(`total.mean` in the round summary) of its latest round that measured the scale and whose
-last day lies in the half year. When that figure is suppressed (fewer answers than the
-round's threshold) the school does not count for the scale; an older round does not stand
-in for it. The network's figure for a scale is shown only when at least `MIN_SCHOOLS`
-schools (the own school included) have a value. It is the first quartile, median and third
-quartile of those values by the Harrell–Davis estimator: a weighted mean of *all* the
-values with strictly positive weights, so a displayed quartile is never simply one school's
-value, as an ordinary (order-statistic) quartile of five values would be. Quartiles are
-stored rounded to `DECIMALS`, the precision shown, so the SVG carries no more than the table.
+(`total.mean` of the round's results object, `surveys.results`) of its latest round that
+measured the scale and whose last day lies in the half year. When that figure is suppressed
+(fewer answers than the round's threshold) the school does not count for the scale; an older
+round does not stand in for it. The network's figure for a scale is shown only when at least
+`MIN_SCHOOLS` schools (the own school included) have a value. It is the first quartile,
+median and third quartile of those values by the Harrell–Davis estimator: a weighted mean
+of *all* the values with strictly positive weights, so a displayed quartile is never simply
+one school's value, as an ordinary (order-statistic) quartile of five values would be.
+Quartiles are stored rounded to `DECIMALS`, the precision shown, so the SVG carries no more
+than the table.
 
 Nothing here holds a school's name or another school's value: a snapshot has, per scale,
 the titles, the three quartiles and the number of schools; the own school's value is read
@@ -53,6 +54,7 @@ from dramaturg.reports.dashboard import EFFICACY
 from dramaturg.reports.summaries import summaries
 from dramaturg.schools.models import School
 from dramaturg.surveys.models import Round, RoundInstrument
+from dramaturg.surveys.results import RoundResults
 
 MIN_SCHOOLS = 5  # schools with a shown value before a network figure appears
 SNAPSHOT_SCHEMA = 2  # bump when the stored format changes; older snapshots are then remade
@@ -168,7 +170,7 @@ ScaleKey = tuple[str, str, int]  # instrument, scale, number of answer options
 
 
 def school_values(
-    rounds: list[Round], found: dict[int, dict[str, Any]]
+    rounds: list[Round], found: dict[int, RoundResults]
 ) -> tuple[dict[ScaleKey, dict[int, float]], dict[ScaleKey, dict[str, Any]]]:
     """Per scale: each school's value (its latest round's shown mean), and how to show the
     scale (titles, and its place in the instrument for the order of the rows).
@@ -178,24 +180,20 @@ def school_values(
     titles: dict[ScaleKey, dict[str, Any]] = {}
     for round_ in rounds:
         when = (round_.last_day, round_.opens_on, round_.pk)
-        for position, scale in enumerate(found[round_.pk]["scales"]):
-            if scale["instrument"] not in EFFICACY:
+        for position, scale in enumerate(found[round_.pk].scales):
+            if scale.instrument not in EFFICACY:
                 continue
-            key = (scale["instrument"], scale["scale"], scale["options"])
-            total = scale["total"]
-            shown = (
-                total["mean"] is not None
-                and total["n"] is not None
-                and total["n"] >= round_.anonymity_threshold
-            )
+            key = (scale.instrument, scale.scale, scale.options)
+            total = scale.total
+            shown = total.mean is not None and total.n is not None
             previous = latest.get((round_.school_id, key))
             if previous is None or when > previous[0]:
-                latest[(round_.school_id, key)] = (when, total["mean"] if shown else None)
+                latest[(round_.school_id, key)] = (when, total.mean if shown else None)
                 titles.setdefault(
                     key,
                     {
-                        "title": scale["title"],
-                        "instrument_title": scale["instrument_title"],
+                        "title": scale.title,
+                        "instrument_title": scale.instrument_title,
                         "position": position,
                     },
                 )

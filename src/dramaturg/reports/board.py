@@ -7,9 +7,10 @@ year (`schools.turnover`). Result figures (efficacy means) are read only for a s
 `share_results_with_board` on; for any other school they are never computed into the
 overview, so a template cannot show them by mistake.
 
-Everything is read from round summaries (`reports.summaries`), which hold only what the
-round pages may show, and the board sees only school-wide figures of them: no team, class
-or item appears here. A response rate hidden in the summary (too few invited) stays hidden.
+Everything is read from each round's results object (`surveys.results`, stored for closed
+rounds by `reports.summaries`), which holds only what the round pages may show, and the board
+sees only school-wide figures of it: no team, class or item appears here. A response rate
+hidden there (too few invited) stays hidden.
 
 Queries: five for a whole board, whatever the number of schools or rounds — the schools,
 the adopted cards per school and stage, the held rounds, their stored summaries and the
@@ -100,8 +101,9 @@ class SchoolOverview:
 def collective_efficacy(moment: Moment) -> float | None:
     """The school's collective efficacy in a round: the mean of its scales' school-wide
     means; None when the round did not measure it or a scale's figure is hidden."""
-    means = [scale["total"]["mean"] for scale in moment.scales(COLLECTIVE)]
-    if not means or any(mean is None for mean in means):
+    values = [scale.total.mean for scale in moment.scales(COLLECTIVE)]
+    means = [mean for mean in values if mean is not None]
+    if not means or len(means) < len(values):
         return None
     return sum(means) / len(means)
 
@@ -124,12 +126,12 @@ def efficacy_chart(school: School, found: list[Moment]) -> Any:
     titles: dict[str, dict[str, str]] = {}
     for moment in used:
         for scale in moment.scales(COLLECTIVE):
-            titles.setdefault(scale["scale"], scale["title"])
+            titles.setdefault(scale.scale, scale.title)
 
     def value(moment: Moment, scale_id: str) -> float | None:
         for scale in moment.scales(COLLECTIVE):
-            if scale["scale"] == scale_id:
-                return scale["total"]["mean"]
+            if scale.scale == scale_id:
+                return scale.total.mean
         return None
 
     first = used[-1].scales(COLLECTIVE)[0]
@@ -140,14 +142,14 @@ def efficacy_chart(school: School, found: list[Moment]) -> Any:
             "Average score per scale of everyone at %(school)s in each measurement round "
             "(1 to %(max)s)."
         )
-        % {"school": school.name, "max": first["options"]},
+        % {"school": school.name, "max": first.options},
         [m.label for m in used],
         [
             charts.Series(pick_text(title), [value(m, scale_id) for m in used])
             for scale_id, title in titles.items()
         ],
         y_min=1,
-        y_max=first["options"],
+        y_max=first.options,
         y_label=_("Average score"),
     )
 
@@ -166,11 +168,11 @@ def latest_figures(found: list[Moment]) -> list[LatestFigure]:
         for scale in latest.scales(instrument):
             figures.append(
                 LatestFigure(
-                    instrument=pick_text(scale["instrument_title"]),
-                    scale=pick_text(scale["title"]),
+                    instrument=pick_text(scale.instrument_title),
+                    scale=pick_text(scale.title),
                     when=latest.label,
-                    n=scale["total"]["n"],
-                    mean=scale["total"]["mean"],
+                    n=scale.total.n,
+                    mean=scale.total.mean,
                 )
             )
     return figures
@@ -223,8 +225,8 @@ def board_overview(board: Board, today: dt.date | None = None) -> list[SchoolOve
                 RoundRow(
                     title=m.round.title,
                     opens_on=m.round.opens_on,
-                    invited=m.summary["invited"],
-                    answered=m.summary["answered"],
+                    invited=m.results.invited,
+                    answered=m.results.answered,
                 )
                 for m in reversed(held)
             ],

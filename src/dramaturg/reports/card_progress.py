@@ -3,8 +3,8 @@ and how well the team keeps their agreements, from the card's own generated roun
 
 Indicators and agreements are matched between rounds by their Dutch text, since a new card
 version may add, drop or reorder them: only a statement asked in both rounds gets a
-movement. An item's mean is in a summary only when enough people answered it (see
-`reports.summaries`), so nothing here can show fewer than the threshold.
+movement. An item's mean is in a round's results only when enough people answered it (see
+`surveys.results`), so nothing here can show fewer than the threshold.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from dramaturg.core.localized import pick_text
 from dramaturg.reports import charts
 from dramaturg.reports.dashboard import Moment
 from dramaturg.schools.models import School
+from dramaturg.surveys.results import ScaleResult
 
 SELF_EVALUATION, AGREEMENTS = "_self_evaluation", "_agreements"
 
@@ -45,13 +46,13 @@ def _card_scales(found: list[Moment], card_id: int, suffix: str):
     return [
         (moment, scale)
         for moment in found
-        for scale in moment.summary["scales"]
-        if scale["card"] == card_id and scale["instrument"].endswith(suffix)
+        for scale in moment.results.scales
+        if scale.card == card_id and scale.instrument.endswith(suffix)
     ]
 
 
-def _item_means(scale: dict[str, Any]) -> dict[str, float | None]:
-    return {item["text"]["nl"]: item["mean"] for item in scale["items"]}
+def _item_means(scale: ScaleResult) -> dict[str, float | None]:
+    return {item.text["nl"]: item.mean for item in scale.items}
 
 
 def indicator_chart(card: Card, found: list[Moment]) -> Any:
@@ -61,8 +62,8 @@ def indicator_chart(card: Card, found: list[Moment]) -> Any:
         return None
     (moment, scale), before = measured[-1], measured[-2] if len(measured) > 1 else None
     previous = _item_means(before[1]) if before else {}
-    texts = [item["text"] for item in scale["items"]]
-    current = charts.Series(moment.label, [item["mean"] for item in scale["items"]])
+    texts = [item.text for item in scale.items]
+    current = charts.Series(moment.label, [item.mean for item in scale.items])
     earlier = (
         charts.Series(before[0].label, [previous.get(text["nl"]) for text in texts])
         if before
@@ -82,7 +83,7 @@ def indicator_chart(card: Card, found: list[Moment]) -> Any:
         current,
         earlier,
         y_min=1,
-        y_max=scale["options"],
+        y_max=scale.options,
         y_label=_("Average score"),
     )
 
@@ -94,8 +95,8 @@ def agreements_chart(card: Card, found: list[Moment]) -> Any:
         return None
     texts: dict[str, dict[str, str]] = {}
     for _moment, scale in measured:
-        for item in scale["items"]:
-            texts.setdefault(item["text"]["nl"], item["text"])
+        for item in scale.items:
+            texts.setdefault(item.text["nl"], item.text)
     means = [_item_means(scale) for _moment, scale in measured]
     series = [
         charts.Series(pick_text(text), [m.get(key) for m in means]) for key, text in texts.items()
@@ -110,7 +111,7 @@ def agreements_chart(card: Card, found: list[Moment]) -> Any:
         [moment.label for moment, _scale in measured],
         series,
         y_min=1,
-        y_max=measured[-1][1]["options"],
+        y_max=measured[-1][1].options,
         y_label=_("Average score"),
     )
 
@@ -130,11 +131,11 @@ def stage_progress(school: School, found: list[Moment]) -> list[StageProgress]:
         ).values_list("card_id", flat=True)
     )
     measuring = {
-        scale["card"]
+        scale.card
         for moment in found
         if moment.round.is_open()
-        for scale in moment.summary["scales"]
-        if scale["card"]
+        for scale in moment.results.scales
+        if scale.card
     }
     stages = {info.stage.value: StageProgress(info) for info in STAGE_INFO}
     for card in cards:

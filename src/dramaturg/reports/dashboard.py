@@ -1,8 +1,9 @@
 """The school dashboard and the team page: efficacy over time, as pictures with their numbers.
 
-Everything here reads round summaries (`reports.summaries`), which hold only what the round
-pages may show, so a hidden team stays hidden on every chart and in every table built from
-them. The data flows one way: rounds → summaries → `Moment`s → sections of charts and rows.
+Everything here reads each round's results object (`surveys.results.RoundResults`, stored
+for closed rounds by `reports.summaries`), in which every suppression rule is already applied,
+so a hidden team stays hidden on every chart and in every table built from it. The data
+flows one way: rounds → results → `Moment`s → sections of charts and rows.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from django.utils.translation import gettext as _
 
 from dramaturg.core.localized import pick_text
 from dramaturg.reports import charts, judgements
-from dramaturg.reports.summaries import Summary, summaries
+from dramaturg.reports.summaries import summaries
 from dramaturg.schools.models import School, Team
 from dramaturg.surveys.models import Round
+from dramaturg.surveys.results import RoundResults, ScaleResult
 
 # The efficacy instruments in the order the dashboard shows them.
 EFFICACY = (
@@ -35,23 +37,21 @@ QUADRANT_X, QUADRANT_Y = "teacher_self_efficacy", "collective_efficacy"
 
 @dataclass(frozen=True)
 class Moment:
-    """A round as a point on a time axis, with its summary."""
+    """A round as a point on a time axis, with its results."""
 
     round: Round
-    summary: Summary
+    results: RoundResults
 
     @property
     def label(self) -> str:
         return date_format(self.round.opens_on, "M Y")
 
-    def scales(self, instrument: str) -> list[dict[str, Any]]:
-        return [s for s in self.summary["scales"] if s["instrument"] == instrument]
+    def scales(self, instrument: str) -> list[ScaleResult]:
+        return self.results.scales_of(instrument)
 
-    def target_of(self, team_id: int) -> str | None:
-        for key, target in self.summary["targets"].items():
-            if target["team"] == team_id:
-                return key
-        return None
+    def target_of(self, team_id: int) -> int | None:
+        target = self.results.target_of_team(team_id)
+        return target.id if target else None
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ class Section:
 
 
 def moments(school: School, today: dt.date | None = None) -> list[Moment]:
-    """Every round of the school that has opened, oldest first, with its summary."""
+    """Every round of the school that has opened, oldest first, with its results."""
     today = today or timezone.localdate()
     rounds = list(
         Round.objects.filter(school=school, opens_on__lte=today)
@@ -112,41 +112,40 @@ def moments(school: School, today: dt.date | None = None) -> list[Moment]:
     return [Moment(round_, found[round_.pk]) for round_ in rounds]
 
 
-def _group_row(summary: Summary, target_key: str, scale: dict[str, Any]) -> GroupRow:
-    target = summary["targets"][target_key]
-    figure = scale["groups"].get(target_key) or {"n": None}
-    shown = figure["n"] is not None
+def _group_row(results: RoundResults, target_id: int, scale: ScaleResult) -> GroupRow:
+    target = results.target(target_id)
+    figure = scale.of(target_id)
     return GroupRow(
-        name=target["name"],
-        n=figure["n"],
-        invited=target["invited"],
-        answered=target["answered"],
-        mean=figure.get("mean"),
-        sd=figure.get("sd"),
-        alpha=figure.get("alpha"),
-        rwg_j=figure.get("rwg_j"),
-        judgement=judgements.agreement(figure.get("rwg_j"), shown),
+        name=target.name,
+        n=figure.n,
+        invited=target.invited,
+        answered=target.answered,
+        mean=figure.mean,
+        sd=figure.sd,
+        alpha=figure.alpha,
+        rwg_j=figure.rwg_j,
+        judgement=judgements.agreement(figure.rwg_j, not figure.suppressed),
     )
 
 
-def _scale_row(moment: Moment, scale: dict[str, Any], team_id: int | None) -> ScaleRow:
-    summary = moment.summary
-    total = scale["total"]
-    keys = sorted(summary["targets"], key=lambda key: summary["targets"][key]["name"])
+def _scale_row(moment: Moment, scale: ScaleResult, team_id: int | None) -> ScaleRow:
+    results = moment.results
+    total = scale.total
+    ids = [t.id for t in sorted(results.targets, key=lambda target: target.name)]
     team_key = moment.target_of(team_id) if team_id is not None else None
     classes = moment.round.mode == Round.Mode.STUDENTS
     return ScaleRow(
-        title=pick_text(scale["title"]),
-        n=total["n"],
-        mean=total["mean"],
-        sd=total["sd"],
-        alpha=total["alpha"],
-        reliability=judgements.reliability(total["alpha"]) if total["n"] else "",
-        icc1=scale["icc1"],
-        icc2=scale["icc2"],
-        between=judgements.between_groups(scale["icc1"], classes=classes),
-        groups=[_group_row(summary, key, scale) for key in keys] if team_id is None else [],
-        team=_group_row(summary, team_key, scale) if team_key else None,
+        title=pick_text(scale.title),
+        n=total.n,
+        mean=total.mean,
+        sd=total.sd,
+        alpha=total.alpha,
+        reliability=judgements.reliability(total.alpha) if total.n else "",
+        icc1=scale.icc1,
+        icc2=scale.icc2,
+        between=judgements.between_groups(scale.icc1, classes=classes),
+        groups=[_group_row(results, key, scale) for key in ids] if team_id is None else [],
+        team=_group_row(results, team_key, scale) if team_key else None,
     )
 
 
@@ -155,18 +154,17 @@ def _scale_ids(found: Iterable[Moment], instrument: str) -> list[tuple[str, dict
     seen: dict[str, dict[str, str]] = {}
     for moment in found:
         for scale in moment.scales(instrument):
-            seen.setdefault(scale["scale"], scale["title"])
+            seen.setdefault(scale.scale, scale.title)
     return list(seen.items())
 
 
 def _value(moment: Moment, instrument: str, scale_id: str, team_id: int | None):
     for scale in moment.scales(instrument):
-        if scale["scale"] != scale_id:
+        if scale.scale != scale_id:
             continue
         if team_id is None:
-            return scale["total"]["mean"]
-        key = moment.target_of(team_id)
-        return (scale["groups"].get(key) or {}).get("mean") if key else None
+            return scale.total.mean
+        return scale.of(moment.target_of(team_id)).mean
     return None
 
 
@@ -186,7 +184,7 @@ def efficacy_sections(
             continue
         latest = used[-1]
         first = latest.scales(instrument)[0]
-        title = pick_text(first["instrument_title"])
+        title = pick_text(first.instrument_title)
         series = [
             charts.Series(
                 pick_text(scale_title),
@@ -199,19 +197,17 @@ def efficacy_sections(
             f"trend-{instrument}",
             title,
             _("Average score per scale of %(whose)s in each measurement round (1 to %(max)s).")
-            % {"whose": whose, "max": first["options"]},
+            % {"whose": whose, "max": first.options},
             [m.label for m in used],
             series,
             y_min=1,
-            y_max=first["options"],
+            y_max=first.options,
             y_label=_("Average score"),
         )
         rows = [_scale_row(latest, scale, team_id) for scale in latest.scales(instrument)]
         # The response rate of whom the page is about: the team on its page, else everyone.
-        whom = (
-            latest.summary["targets"][latest.target_of(team_id)]
-            if team_id is not None
-            else latest.summary
+        whom: Any = (
+            latest.results.target_of_team(team_id) if team_id is not None else latest.results
         )
         sections.append(
             Section(
@@ -219,8 +215,8 @@ def efficacy_sections(
                 title=title,
                 chart=chart,
                 latest=latest,
-                invited=whom["invited"],
-                answered=whom["answered"],
+                invited=whom.invited,
+                answered=whom.answered,
                 rows=rows,
             )
         )
@@ -231,11 +227,11 @@ def _team_means(moment: Moment, instrument: str) -> dict[int, float]:
     """Per team shown on every scale of the instrument: the mean of its scale means."""
     scales = moment.scales(instrument)
     means: dict[int, float] = {}
-    for key, target in moment.summary["targets"].items():
-        values = [(s["groups"].get(key) or {}).get("mean") for s in scales]
+    for target in moment.results.targets:
+        values = [s.of(target.id).mean for s in scales]
         known = [v for v in values if v is not None]
-        if target["team"] is not None and known and len(known) == len(values):
-            means[target["team"]] = sum(known) / len(known)
+        if target.team_id is not None and known and len(known) == len(values):
+            means[target.team_id] = sum(known) / len(known)
     return means
 
 
@@ -249,7 +245,7 @@ def quadrant(found: list[Moment]) -> Any:
     x_now, y_now = _team_means(latest, QUADRANT_X), _team_means(latest, QUADRANT_Y)
     x_then = _team_means(previous, QUADRANT_X) if previous else {}
     y_then = _team_means(previous, QUADRANT_Y) if previous else {}
-    names = {t["team"]: t["name"] for t in latest.summary["targets"].values()}
+    names = {t.team_id: t.name for t in latest.results.targets}
     points = [
         charts.Point(
             names[team],
@@ -261,7 +257,7 @@ def quadrant(found: list[Moment]) -> Any:
         for team in sorted(set(x_now) & set(y_now), key=lambda t: names[t])
     ]
     x_scale, y_scale = latest.scales(QUADRANT_X)[0], latest.scales(QUADRANT_Y)[0]
-    x_max, y_max = x_scale["options"], y_scale["options"]
+    x_max, y_max = x_scale.options, y_scale.options
     description = _(
         "Each team as a point: average self-efficacy (across) against collective efficacy "
         "(up) in %(now)s. Teams with too few answers are left out."
@@ -275,8 +271,8 @@ def quadrant(found: list[Moment]) -> Any:
         _("Self-efficacy and collective efficacy per team"),
         description,
         points,
-        x_label=pick_text(x_scale["instrument_title"]),
-        y_label=pick_text(y_scale["instrument_title"]),
+        x_label=pick_text(x_scale.instrument_title),
+        y_label=pick_text(y_scale.instrument_title),
         x_min=1,
         x_max=x_max,
         y_min=1,

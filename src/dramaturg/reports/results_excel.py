@@ -4,11 +4,11 @@
   for everyone (the school) and one per team or class with n, mean, sd, alpha and rwg(j).
 * A response-rate sheet, and a codebook (`codebook.py`) that says what every figure means.
 
-Every figure comes from `surveys.results`, the one place that decides what may be shown: a
-group that is hidden there shows no number here either, not even its n. The workbook holds
-no individual answers. ICC(1) and ICC(2) come from the spread between *all* groups, so
-together with the shown figures they could give a hidden group's mean away; they are left
-out of a scale in which any group is hidden.
+Every figure comes from the round's results object (`surveys.results.RoundResults`), in which
+every suppression rule is already applied: a group hidden there shows no number here either,
+not even its n, and the ICCs are there only when no group of the scale is hidden. The cells
+hold the figures as the pages show them (two decimals, rounded in the object, not only
+formatted). The workbook holds no individual answers.
 """
 
 from __future__ import annotations
@@ -22,10 +22,9 @@ from dramaturg.core.localized import pick_text
 from dramaturg.reports import xlsx
 from dramaturg.reports.codebook import write_codebook
 from dramaturg.reports.exporters import ROUND, XLSX, Exporter, register
-from dramaturg.reports.xlsx import THREE, TWO, Number, Sheet, SheetTitles
+from dramaturg.reports.xlsx import TWO, Number, Sheet, SheetTitles
 from dramaturg.surveys import results
-from dramaturg.surveys.instruments import Instrument, Scale
-from dramaturg.surveys.models import Round, RoundTarget
+from dramaturg.surveys.models import Round
 
 
 def hidden_text() -> str:
@@ -43,8 +42,8 @@ def group_heading(round_: Round) -> str:
     return _("Team") if round_.mode == Round.Mode.STAFF else _("Class")
 
 
-def _optional(value: float | None, number_format: str) -> Number | None:
-    return None if value is None else Number(value, number_format)
+def _optional(value: float | None) -> Number | None:
+    return None if value is None else Number(value, TWO)
 
 
 def _figure_row(sheet: Sheet, label: str, figure: results.Figure) -> None:
@@ -53,11 +52,8 @@ def _figure_row(sheet: Sheet, label: str, figure: results.Figure) -> None:
         return
     sheet.write(
         label,
-        Number(figure.n),
-        _optional(figure.mean, TWO),
-        _optional(figure.sd, TWO),
-        _optional(figure.alpha, THREE),
-        _optional(figure.rwg_j, THREE),
+        Number(figure.n or 0),
+        *(_optional(value) for value in (figure.mean, figure.sd, figure.alpha, figure.rwg_j)),
     )
 
 
@@ -91,52 +87,52 @@ def _notes(sheet: Sheet, round_: Round) -> None:
 
 
 def write_scale(
-    sheet: Sheet, round_: Round, result: results.ScaleResult, targets: list[RoundTarget]
+    sheet: Sheet, round_: Round, found: results.RoundResults, scale: results.ScaleResult
 ) -> None:
-    sheet.title(pick_text(result.scale.title))
-    sheet.write(_("Questionnaire"), pick_text(result.instrument.title))
+    sheet.title(pick_text(scale.title))
+    sheet.write(_("Questionnaire"), pick_text(scale.instrument_title))
     _round_facts(sheet, round_)
-    figures = [result.by_target.get(t.pk, results.Figure(0)) for t in targets]
-    # Only groups with answers count here; a team without any answer is not in the ICC.
-    any_hidden = result.total.suppressed or any(f.suppressed for f in result.by_target.values())
-    for label, value in (("ICC(1)", result.icc1), ("ICC(2)", result.icc2)):
-        if any_hidden:
+    # The object leaves the ICCs out when a group is hidden; say so rather than leave a blank.
+    any_hidden = scale.total.suppressed or any(f.suppressed for f in scale.groups.values())
+    for label, value in (("ICC(1)", scale.icc1), ("ICC(2)", scale.icc2)):
+        if value is None and any_hidden:
             sheet.write(label, hidden_text())
         else:
-            sheet.write(label, _optional(value, THREE))
+            sheet.write(label, _optional(value))
     sheet.blank()
     header = sheet.header(group_heading(round_), "n", _("Mean"), "sd", "α", "rwg(j)")
     sheet.freeze_below(header)
-    _figure_row(sheet, _("Everyone"), result.total)
-    for target, figure in zip(targets, figures, strict=True):
-        _figure_row(sheet, str(target), figure)
+    _figure_row(sheet, _("Everyone"), scale.total)
+    for target in found.targets:
+        _figure_row(sheet, target.name, scale.of(target.id))
     _notes(sheet, round_)
 
 
-def write_empty_scale(sheet: Sheet, round_: Round, instrument: Instrument, scale: Scale) -> None:
+def write_empty_scale(sheet: Sheet, round_: Round, scale: results.ScaleResult) -> None:
     sheet.title(pick_text(scale.title))
-    sheet.write(_("Questionnaire"), pick_text(instrument.title))
+    sheet.write(_("Questionnaire"), pick_text(scale.instrument_title))
     _round_facts(sheet, round_)
     sheet.blank()
     sheet.write(_("Nobody has answered yet."))
 
 
-def write_rates(sheet: Sheet, round_: Round, counts: results.Turnout) -> None:
+def write_rates(sheet: Sheet, round_: Round, found: results.RoundResults) -> None:
     sheet.title(_("Response rate"))
     _round_facts(sheet, round_)
+    sheet.write(_("People asked"), Number(found.asked))
     sheet.blank()
     header = sheet.header(group_heading(round_), _("Invited"), _("Answered"), _("Response rate"))
     sheet.freeze_below(header)
-    rates = counts.rates
-    invited = sum(rate.invited for rate in rates)
-    answered = counts.total
-    rows = [(_("Everyone"), invited, answered)]
-    rows += [(str(rate.target), rate.invited, rate.answered) for rate in rates]
-    for label, count, done in rows:
+    rows: list[tuple[str, int, int | None, int | None]] = [
+        (_("Everyone"), found.invited, found.answered, found.percent)
+    ]
+    rows += [(t.name, t.invited, t.answered, t.percent) for t in found.targets]
+    for label, count, done, percent in rows:
         if done is None:
             sheet.write(label, hidden_text())
         else:
-            share = Number(done / count, xlsx.PERCENT) if count else None
+            # The whole percentage the page shows, not the exact share.
+            share = None if percent is None else Number(percent / 100, xlsx.PERCENT)
             sheet.write(label, Number(count), Number(done), share)
     sheet.blank()
     sheet.write(hidden_note(round_.anonymity_threshold))
@@ -148,26 +144,21 @@ def results_workbook(round_: Round) -> Workbook:
     workbook.remove(workbook.active)
     workbook.properties.creator = "Dramaturg"
     workbook.properties.title = round_.title
-    counts = results.turnout(round_)
-    targets = counts.targets
+    found = results.round_results(round_)
     rates_title, codebook_title = _("Response rate"), _("Codebook")
     titles = SheetTitles(rates_title, codebook_title)
     instruments = [ri.instrument for ri in round_.instruments.order_by("position")]
     sheet_of: dict[tuple[str, str], str] = {}
     widths = (34, 10, 12, 10, 10, 10)
-    if round_.responses.exists():
-        for result in results.round_results(round_, counts.hidden):
-            title = titles.take(pick_text(result.scale.title))
-            sheet_of[(result.instrument.id, result.scale.id)] = title
-            write_scale(Sheet(workbook.create_sheet(title), widths), round_, result, targets)
-    else:
-        for instrument in instruments:
-            for scale in instrument.scales:
-                title = titles.take(pick_text(scale.title))
-                sheet_of[(instrument.id, scale.id)] = title
-                sheet = Sheet(workbook.create_sheet(title), widths)
-                write_empty_scale(sheet, round_, instrument, scale)
-    write_rates(Sheet(workbook.create_sheet(rates_title), (34, 12, 12, 14)), round_, counts)
+    for scale in found.scales:
+        title = titles.take(pick_text(scale.title))
+        sheet_of[(scale.instrument, scale.scale)] = title
+        sheet = Sheet(workbook.create_sheet(title), widths)
+        if found.has_answers:
+            write_scale(sheet, round_, found, scale)
+        else:
+            write_empty_scale(sheet, round_, scale)
+    write_rates(Sheet(workbook.create_sheet(rates_title), (34, 12, 12, 14)), round_, found)
     codebook = Sheet(workbook.create_sheet(codebook_title), (44, 80, 30), wrap=(2,))
     write_codebook(codebook, round_, instruments, sheet_of)
     return workbook

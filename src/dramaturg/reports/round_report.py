@@ -4,9 +4,9 @@ a team or a board.
 It is the dashboard's view of the school as it stood when the round was held: the trend of
 each questionnaire up to and including this round, the round's own figures per team or class
 with their judgements, the response rates, and for a card's self-evaluation or check-in the
-card's charts. Everything comes from the same suppressed summaries as the pages, through the
-same templates, so the PDF can show nothing the pages hide. WeasyPrint lays it out; with
-a dozen charts that takes a few seconds, so it runs as a background export.
+card's charts. Everything comes from the round's results object (`surveys.results`), as on
+the pages, through the same templates, so the PDF can show nothing the pages hide. WeasyPrint
+lays it out; with a dozen charts that takes a few seconds, so it runs as a background export.
 """
 
 from __future__ import annotations
@@ -44,13 +44,13 @@ def report_context(round_: Round) -> dict[str, Any]:
     found = dashboard.moments(round_.school, round_.opens_on)
     upto = found[: next(i for i, m in enumerate(found) if m.round.pk == round_.pk) + 1]
     moment = upto[-1]
-    instruments = list(dict.fromkeys(s["instrument"] for s in moment.summary["scales"]))
+    instruments = list(dict.fromkeys(s.instrument for s in moment.results.scales))
     sections = [
         dataclasses.replace(section, chart=per_series(section.chart, gettext("Scale")))
         for section in dashboard.efficacy_sections(upto, instruments=instruments)
         if section.latest.round.pk == round_.pk
     ]
-    card_ids = {s["card"] for s in moment.summary["scales"] if s["card"]}
+    card_ids = {s.card for s in moment.results.scales if s.card}
     cards = [
         (
             card,
@@ -59,7 +59,7 @@ def report_context(round_: Round) -> dict[str, Any]:
         )
         for card in Card.objects.filter(school=round_.school, pk__in=card_ids)
     ]
-    rates = sorted(moment.summary["targets"].values(), key=lambda target: target["name"])
+    rates = sorted(moment.results.targets, key=lambda target: target.name)
     return {
         "school": round_.school,
         "round": round_,

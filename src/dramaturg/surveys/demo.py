@@ -42,7 +42,7 @@ SEED = 1852  # not the people's seed: adding rounds must never rename anybody
 ROUND_DAYS = 18  # Monday to Friday of the third week
 STAFF = ("teacher_self_efficacy", "collective_efficacy", "dressing_room_climate")
 # Two small teams below the threshold. Together they reach it, so hiding them does not force
-# a large team to be hidden as well (see `results.suppress`); they always answer in full.
+# a large team to be hidden as well (see `analysis.suppression`); they always answer in full.
 SMALL_TEAMS = (("Zorgteam", 3), ("Vakleerkrachten", 2))
 SMALL_TEAM = SMALL_TEAMS[0][0]
 CLASSES: dict[str, tuple[str, ...]] = {
@@ -153,10 +153,16 @@ class SurveyDemo:
         teams = self.school.teams.exclude(name__in=names).order_by("name")
         profiles = [*zip(teams, cycle(TEAM_PROFILES), strict=False)]
         small = [(team, SMALL_TEAM_PROFILE) for team in self.small]
+        in_a_bouw: set[int] = set()
         for team, (level, change, rate) in [*profiles, *small]:
             # Those in the team on the opening day, as `services.team_members` would find them.
             active = Membership.objects.active(opens).filter(school=self.school, teams=team)
             members = [m.user for m in active.select_related("user").order_by("user__email")]
+            if team not in self.small:
+                # Someone in two bouwen is asked in the first only: two large teams sharing a
+                # few people would both be hidden (`analysis.suppression`, overlapping groups).
+                members = [user for user in members if user.pk not in in_a_bouw]
+                in_a_bouw |= {user.pk for user in members}
             target = RoundTarget.objects.create(round=round_, team=team, invited=len(members))
             answered = set(self.rng.sample(members, self.count(len(members), rate, round_)))
             for user in members:

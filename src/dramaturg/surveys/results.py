@@ -1,63 +1,105 @@
-"""What a round shows: response rates and scale figures, never for a group below the threshold.
+"""What a round shows, as one typed object: `round_results(round_)` returns `RoundResults`.
 
-`round_results` turns a round's responses into figures through the analysis engine's one
-aggregation, `dramaturg.analysis.summarise`: the whole round loads with one query into a
-matrix, "don't know" (0) becomes missing, and per scale the engine scores, describes and
-suppresses:
+Every figure shown anywhere — the round page, the results workbook, the stored summary
+(`reports.summaries` serialises this object), the dashboard, the team page, the charts, the
+round report, the board overview and the network benchmarks — is read from this object, and
+every suppression rule is already applied in it, in one place:
 
-* every group (team or class) with fewer scored respondents than the threshold, and
-* as many further groups as needed, smallest first, so that the round total minus the
-  shown groups never reveals a suppressed group of fewer than threshold people.
+* **Groups.** A team or class is hidden (`TargetTurnout.hidden` says why) by
+  `analysis.suppression.suppress_overlapping` on who was asked: fewer than the threshold
+  (`too_few`); needed so that the round's total minus the shown groups cannot give a smaller
+  group away (`complement`); or sharing people with another group so that a difference of
+  the two would describe a few people (`overlap`). Reasons decided elsewhere are passed in
+  through `extra_hidden` (one line per reason, see `_extra_hidden`). A hidden group shows no
+  count and no figure.
+* **Scales.** Per scale, groups with fewer scored respondents than the threshold are hidden
+  as well, plus as many others as the complement rule needs (`analysis.summarise`, with the
+  groups above counted as hidden). ICC(1)/ICC(2) are None when any group of the scale is
+  hidden, since they are computed over all groups and could help recover a hidden one. An
+  item's mean is kept only when at least the threshold answered it other than "don't know".
+* **Counts** of answered come only from the released responses (`Response` rows per target),
+  never from used links or codes, so figures and rates move only when a batch of at least
+  the threshold is released (`surveys/release.py`).
+* **Rounding.** Means, standard deviations, alpha, rwg(j) and the ICCs are rounded to two
+  decimals here, as the pages show them, so an export can never print more precision.
 
-On top of that, a group whose response rate is hidden (by its size) shows no figures.
+A scale score is the mean of a respondent's answered items after reverse keying; "don't
+know" (0) counts as missing; there is no score below the scale's `min_items`.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
+import math
+from collections import Counter
+from collections.abc import Hashable, Iterator
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
 import numpy as np
 
 from dramaturg.analysis import summarise
-from dramaturg.analysis.suppression import suppress
+from dramaturg.analysis.suppression import COMPLEMENT, OVERLAP, TOO_FEW, suppress_overlapping
 from dramaturg.surveys import release
 from dramaturg.surveys.answering import round_steps
-from dramaturg.surveys.instruments import Instrument, Scale
-from dramaturg.surveys.models import Round, RoundTarget
+from dramaturg.surveys.models import Participation, Round, RoundTarget
+
+DECIMALS = 2
+REASONS = (TOO_FEW, COMPLEMENT, OVERLAP)
+
+
+def shown(value: float | None, decimals: int = DECIMALS) -> float | None:
+    """A figure as the pages show it: half up from the shortest repr (as `floatformat`)."""
+    if value is None or not math.isfinite(value):
+        return None
+    step = Decimal(1).scaleb(-decimals)
+    # A degenerate ICC can be huge (1e28): room for every digit, so it rounds, not fails.
+    rounded = Decimal(repr(float(value))).quantize(step, ROUND_HALF_UP, Context(prec=400))
+    return float(abs(rounded) if rounded == 0 else rounded)
 
 
 @dataclass(frozen=True)
 class Figure:
-    n: int
+    """A group's (or everyone's) figures on a scale; all None when hidden."""
+
+    n: int | None = None
     mean: float | None = None
     sd: float | None = None
     alpha: float | None = None
-    rwg_j: float | None = None  # agreement within a group; omega for the whole round
+    rwg_j: float | None = None  # agreement within a group; None for everyone
 
     @property
     def suppressed(self) -> bool:
-        return self.mean is None
+        return self.n is None
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "n": self.n,
+            "mean": self.mean,
+            "sd": self.sd,
+            "alpha": self.alpha,
+            "rwg_j": self.rwg_j,
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any] | None) -> Figure:
+        return cls(**data) if data else HIDDEN
+
+
+HIDDEN = Figure()
 
 
 @dataclass(frozen=True)
-class ScaleResult:
-    instrument: Instrument
-    scale: Scale
-    total: Figure
-    by_target: dict[int, Figure]
-    icc1: float | None = None
-    icc2: float | None = None
-    # Per item, how many chose each option (1..k), for the whole round; None when suppressed.
-    distribution: dict[str, list[int]] | None = None
+class TargetTurnout:
+    """A team or class of the round: who could answer, how many did, and whether it is shown."""
 
-
-@dataclass(frozen=True)
-class Rate:
-    target: RoundTarget
+    id: int
+    team_id: int | None
+    class_id: int | None
+    name: str
     invited: int
-    answered: int | None  # None: the group is below the threshold, so no figure at all
+    answered: int | None  # None when hidden
+    hidden: str | None = None  # why it is hidden (see `REASONS`); None when shown
 
     @property
     def percent(self) -> int | None:
@@ -65,35 +107,249 @@ class Rate:
             return None
         return round(100 * self.answered / self.invited)
 
+    def __str__(self) -> str:
+        return self.name
 
-def _matrix(rows: list[tuple[int, list[int]]], width: int) -> np.ndarray:
+
+@dataclass(frozen=True)
+class Item:
+    text: dict[str, str]
+    n: int | None  # None when fewer than the threshold answered it
+    mean: float | None
+
+
+@dataclass(frozen=True)
+class ScaleResult:
+    instrument: str
+    scale: str
+    card: int | None  # the card (and its version) of a generated instrument
+    version: int | None
+    instrument_title: dict[str, str]
+    title: dict[str, str]
+    options: int
+    total: Figure
+    groups: dict[int, Figure]  # per target id; every target of the round is here
+    icc1: float | None = None
+    icc2: float | None = None
+    items: tuple[Item, ...] = ()
+
+    def of(self, target_id: int | None) -> Figure:
+        return self.groups.get(target_id, HIDDEN) if target_id is not None else HIDDEN
+
+
+@dataclass(frozen=True)
+class RoundResults:
+    """Everything a round shows, with every suppression rule applied."""
+
+    round_id: int
+    threshold: int
+    asked: int  # people asked (each person once, also when in two teams)
+    invited: int  # places: personal links or class places
+    answered: int | None  # responses; None while fewer than the threshold were invited
+    targets: tuple[TargetTurnout, ...]
+    scales: tuple[ScaleResult, ...] = field(default=())
+    has_answers: bool = False  # whether anyone answered yet ("Nobody has answered yet.")
+
+    @property
+    def percent(self) -> int | None:
+        if self.answered is None or not self.invited:
+            return None
+        return round(100 * self.answered / self.invited)
+
+    @property
+    def hidden(self) -> set[int]:
+        return {t.id for t in self.targets if t.hidden}
+
+    def target(self, target_id: int) -> TargetTurnout:
+        return next(t for t in self.targets if t.id == target_id)
+
+    def target_of_team(self, team_id: int) -> TargetTurnout | None:
+        return next((t for t in self.targets if t.team_id == team_id), None)
+
+    def scales_of(self, instrument: str) -> list[ScaleResult]:
+        return [s for s in self.scales if s.instrument == instrument]
+
+    def by_instrument(self) -> Iterator[tuple[ScaleResult, list[ScaleResult]]]:
+        """The scales in runs of one instrument: (the first scale, the run)."""
+        run: list[ScaleResult] = []
+        for scale in self.scales:
+            if run and run[0].instrument != scale.instrument:
+                yield run[0], run
+                run = []
+            run.append(scale)
+        if run:
+            yield run[0], run
+
+    # --- stored as JSON (`reports.summaries`) ------------------------------------------------
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "round": self.round_id,
+            "threshold": self.threshold,
+            "asked": self.asked,
+            "invited": self.invited,
+            "answered": self.answered,
+            "has_answers": self.has_answers,
+            "targets": [
+                {
+                    "id": t.id,
+                    "team": t.team_id,
+                    "class": t.class_id,
+                    "name": t.name,
+                    "invited": t.invited,
+                    "answered": t.answered,
+                    "hidden": t.hidden,
+                }
+                for t in self.targets
+            ],
+            "scales": [
+                {
+                    "instrument": s.instrument,
+                    "scale": s.scale,
+                    "card": s.card,
+                    "version": s.version,
+                    "instrument_title": s.instrument_title,
+                    "title": s.title,
+                    "options": s.options,
+                    "total": s.total.to_data(),
+                    "groups": {str(k): f.to_data() for k, f in s.groups.items()},
+                    "icc1": s.icc1,
+                    "icc2": s.icc2,
+                    "items": [{"text": i.text, "n": i.n, "mean": i.mean} for i in s.items],
+                }
+                for s in self.scales
+            ],
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> RoundResults:
+        targets = tuple(
+            TargetTurnout(
+                t["id"], t["team"], t["class"], t["name"], t["invited"], t["answered"], t["hidden"]
+            )
+            for t in data["targets"]
+        )
+        scales = tuple(
+            ScaleResult(
+                s["instrument"],
+                s["scale"],
+                s["card"],
+                s["version"],
+                s["instrument_title"],
+                s["title"],
+                s["options"],
+                Figure.from_data(s["total"]),
+                {int(k): Figure.from_data(f) for k, f in s["groups"].items()},
+                s["icc1"],
+                s["icc2"],
+                tuple(Item(**i) for i in s["items"]),
+            )
+            for s in data["scales"]
+        )
+        return cls(
+            data["round"],
+            data["threshold"],
+            data["asked"],
+            data["invited"],
+            data["answered"],
+            targets,
+            scales,
+            data["has_answers"],
+        )
+
+
+# --- Building it ---------------------------------------------------------------------------
+
+
+def _extra_hidden(targets: list[RoundTarget]) -> dict[int, str]:
+    """Groups hidden for reasons of their own, before the rules above; one line per reason.
+    (A disputed group goes here: `{t.pk: "disputed" for t in targets if t.disputes}`.)"""
+    return {}
+
+
+def _members(round_: Round, targets: list[RoundTarget]) -> dict[int, set[Hashable]]:
+    """Who was asked in each group: staff by user (someone in two teams is in both groups);
+    a class's places are its own, since classes do not overlap."""
+    if round_.mode == Round.Mode.STAFF:
+        members: dict[int, set[Hashable]] = {t.pk: set() for t in targets}
+        rows = Participation.objects.filter(target__round=round_).values_list("target", "user")
+        for target_id, user_id in rows:
+            members[target_id].add(user_id)
+        return members
+    return {t.pk: {(t.pk, place) for place in range(t.invited)} for t in targets}
+
+
+def _figure(entry: dict[str, Any], hidden: bool) -> Figure:
+    if hidden or entry["suppressed"]:
+        return HIDDEN
+    return Figure(entry["n"], *(shown(entry[key]) for key in ("mean", "sd", "alpha", "rwg_j")))
+
+
+def _items(scale: Any, distribution: dict[str, list[int]] | None, threshold: int) -> tuple:
+    found = []
+    for item in scale.items:
+        counts = (distribution or {}).get(item.id) or []
+        n = sum(counts)
+        if n >= threshold:
+            mean = sum(v * c for v, c in enumerate(counts, start=1)) / n
+            found.append(Item(item.text, n, shown(mean)))
+        else:
+            found.append(Item(item.text, None, None))
+    return tuple(found)
+
+
+def round_results(round_: Round, *, scales: bool = True) -> RoundResults:
+    """The round's figures, computed now (a closed round's are stored: `reports.summaries`).
+    With `scales=False` only the turnout (for lists of rounds), by the same rules.
+    Queries: the targets, the participations (staff rounds), the responses and the
+    instruments' card versions; for a closed round also whether answers still wait for
+    release, which are then released first (`release.settle`)."""
+    release.settle(round_)
+    targets = list(round_.targets.select_related("team", "student_group"))
+    threshold = round_.anonymity_threshold
+    members = _members(round_, targets)
+    why = suppress_overlapping(members, threshold, _extra_hidden(targets))
+    if scales:
+        rows = list(round_.responses.values_list("target_id", "answers"))
+    else:  # counting needs no answers
+        rows = [(target, []) for target in round_.responses.values_list("target_id", flat=True)]
+    answered = Counter(target for target, _answers in rows)
+    invited = sum(t.invited for t in targets)
+    turnout = tuple(
+        TargetTurnout(
+            t.pk,
+            t.team_id,
+            t.student_group_id,
+            str(t.team or t.student_group),
+            t.invited,
+            None if t.pk in why else answered[t.pk],
+            why.get(t.pk),
+        )
+        for t in targets
+    )
+    asked = len(set().union(*members.values())) if members else 0
+    total = None if invited < threshold else len(rows)
+    figures = _scales(round_, rows, targets, set(why)) if scales else ()
+    return RoundResults(
+        round_.pk, threshold, asked, invited, total, turnout, figures, has_answers=bool(rows)
+    )
+
+
+def _scales(
+    round_: Round, rows: list[tuple[int, list[int]]], targets: list[RoundTarget], hidden: set[int]
+) -> tuple[ScaleResult, ...]:
+    steps = round_steps(round_)
+    width = steps[-1].offset + len(steps[-1].scale.items) if steps else 0
     matrix = np.array([answers for _target, answers in rows], dtype=np.float64)
     matrix = matrix.reshape(len(rows), width)
     matrix[matrix == 0] = np.nan  # "don't know" counts as missing
-    return matrix
-
-
-def _group_figure(entry: dict[str, Any], hidden: bool) -> Figure:
-    if hidden or entry["suppressed"]:
-        return Figure(entry["n"])
-    return Figure(entry["n"], entry["mean"], entry["sd"], entry["alpha"], entry["rwg_j"])
-
-
-def round_results(round_: Round, rate_hidden: set[int] | None = None) -> list[ScaleResult]:
-    """The round's figures per scale; `rate_hidden` (the groups whose response rate is hidden,
-    `Turnout.hidden`) saves reading the targets again when the caller has them."""
-    release.settle(round_)  # a closed round's last waiting answers count from now on
-    rows = list(round_.responses.values_list("target_id", "answers"))
-    steps = round_steps(round_)
-    width = steps[-1].offset + len(steps[-1].scale.items) if steps else 0
-    matrix = _matrix(rows, width)
     labels = np.array([target for target, _answers in rows], dtype=np.int64)
     threshold = round_.anonymity_threshold
-    # Groups whose response rate is hidden stay hidden here too: otherwise their counts
-    # could be worked out from the figures' n and the shown rates.
-    if rate_hidden is None:
-        rate_hidden = hidden_by_size(round_)
-    results = []
+    versions = {
+        ri.instrument_id: ri.card_version
+        for ri in round_.instruments.select_related("card_version")
+    }
+    found = []
     for step in steps:
         instrument, scale = step.instrument, step.scale
         summary = summarise(
@@ -104,90 +360,38 @@ def round_results(round_: Round, rate_hidden: set[int] | None = None) -> list[Sc
             reverse=np.array([item.reverse for item in scale.items]),
             min_items=scale.min_items,
             threshold=threshold,
+            hidden_groups=sorted(hidden),
         )
         whole = summary["scale"]
         total = (
-            Figure(summary["n"])
+            HIDDEN
             if whole.get("suppressed")
-            else Figure(summary["n"], whole["mean"], whole["sd"], whole["alpha"])
-        )
-        by_target = {
-            int(entry["group"]): _group_figure(entry, int(entry["group"]) in rate_hidden)
-            for entry in summary["groups"]
-        }
-        results.append(
-            ScaleResult(
-                instrument,
-                scale,
-                total,
-                by_target,
-                summary["icc1"],
-                summary["icc2"],
-                whole.get("distribution"),
+            else Figure(
+                summary["n"], shown(whole["mean"]), shown(whole["sd"]), shown(whole["alpha"])
             )
         )
-    return results
-
-
-@dataclass(frozen=True)
-class Turnout:
-    """Who could answer and how many did, per team or class, read once: the response
-    rates, the round's total and the hidden groups all follow from it."""
-
-    targets: list[RoundTarget]
-    answered: dict[int, int]
-    hidden: set[int]  # groups too small (or, by subtraction, too revealing) to show
-    threshold: int
-
-    @property
-    def rates(self) -> list[Rate]:
-        """Per team or class: how many answered. A group with fewer invited than the
-        threshold shows nothing, not even the count, since "2 of 4" in a small team says who
-        is missing; and, as for figures, further groups are hidden until the round's total
-        minus the shown counts cannot give a small group away."""
-        return [
-            Rate(t, t.invited, None if t.pk in self.hidden else self.answered[t.pk])
-            for t in self.targets
-        ]
-
-    @property
-    def total(self) -> int | None:
-        """How many answered in the whole round, or None while fewer were invited than the
-        threshold (the per-group suppression keeps the total safe otherwise)."""
-        if sum(t.invited for t in self.targets) < self.threshold:
-            return None
-        return sum(self.answered.values())
-
-
-def turnout(round_: Round) -> Turnout:
-    release.settle(round_)
-    targets = list(round_.targets.select_related("team", "student_group"))
-    return Turnout(
-        targets,
-        _answered_per_target(round_),
-        hidden_by_size(round_, targets),
-        round_.anonymity_threshold,
-    )
-
-
-def response_rates(round_: Round) -> list[Rate]:
-    return turnout(round_).rates
-
-
-def hidden_by_size(round_: Round, targets: list[RoundTarget] | None = None) -> set[int]:
-    """The teams and classes too small (or, by subtraction, too revealing) to show anything."""
-    targets = targets if targets is not None else list(round_.targets.all())
-    return suppress({t.pk: t.invited for t in targets}, round_.anonymity_threshold)
-
-
-def total_answered(round_: Round) -> int | None:
-    return turnout(round_).total
-
-
-def _answered_per_target(round_: Round) -> dict[int, int]:
-    """Released responses only: a used link or code whose answers still wait for release
-    (`release.py`) is not counted, so rates move in the same steps as the figures."""
-    answered: dict[int, int] = defaultdict(int)
-    for target_id in round_.responses.values_list("target_id", flat=True):
-        answered[target_id] += 1
-    return answered
+        groups = {t.pk: HIDDEN for t in targets}
+        for entry in summary["groups"]:
+            groups[int(entry["group"])] = _figure(entry, int(entry["group"]) in hidden)
+        # ICCs are computed over every group with answers: none if any of them is hidden.
+        any_hidden = total.suppressed or any(
+            groups[int(entry["group"])].suppressed for entry in summary["groups"]
+        )
+        version = versions.get(instrument.id)
+        found.append(
+            ScaleResult(
+                instrument.id,
+                scale.id,
+                version.card_id if version else None,
+                version.number if version else None,
+                instrument.title,
+                scale.title,
+                instrument.option_count,
+                total,
+                groups,
+                None if any_hidden else shown(summary["icc1"]),
+                None if any_hidden else shown(summary["icc2"]),
+                _items(scale, whole.get("distribution"), threshold),
+            )
+        )
+    return tuple(found)

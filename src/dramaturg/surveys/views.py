@@ -2,7 +2,8 @@
 
 Thin: the tenancy decorator authorises (leader or development group), `services` writes,
 `results` decides which figures may be shown. No page names a respondent: response rates
-and figures come only from `results`, which hides every group below the threshold.
+and figures come only from the round's results object (`results.round_results`), in which
+every suppression rule is already applied.
 """
 
 from __future__ import annotations
@@ -25,8 +26,7 @@ from dramaturg.schools.roles import Perm
 from dramaturg.schools.tenancy import get_in_school, school_view
 from dramaturg.surveys import code_sheet, results, services
 from dramaturg.surveys.forms import ClassForm, RoundForm
-from dramaturg.surveys.instruments import Instrument
-from dramaturg.surveys.models import Round, RoundTarget
+from dramaturg.surveys.models import Round
 from dramaturg.surveys.services import RoundError
 
 
@@ -42,7 +42,10 @@ def _detail(round_: Round) -> HttpResponse:
 def round_list(request: HttpRequest) -> HttpResponse:
     school = request.school  # type: ignore[attr-defined]
     rounds = Round.objects.filter(school=school).prefetch_related("targets")
-    rows = [(round_, round_.status(), results.total_answered(round_)) for round_ in rounds]
+    rows = [
+        (round_, round_.status(), results.round_results(round_, scales=False).answered)
+        for round_ in rounds
+    ]
     return render(request, "surveys/round_list.html", {"school": school, "rows": rows})
 
 
@@ -78,40 +81,43 @@ def _created_message(round_: Round) -> str:
 class ScaleRows:
     title: dict[str, str]
     total: results.Figure
-    groups: list[tuple[RoundTarget, results.Figure]]
+    groups: list[tuple[results.TargetTurnout, results.Figure]]
 
 
 @dataclass(frozen=True)
 class InstrumentTable:
-    instrument: Instrument
+    title: dict[str, str]
     scales: list[ScaleRows]
 
 
-def result_tables(round_: Round, counts: results.Turnout) -> list[InstrumentTable]:
+def result_tables(found: results.RoundResults) -> list[InstrumentTable]:
     """The figures grouped per instrument, one row per team or class; a group without a
-    score gets an empty (suppressed) figure, so it reads like a hidden one."""
-    tables: list[InstrumentTable] = []
-    targets = counts.targets
-    for result in results.round_results(round_, counts.hidden):
-        if not tables or tables[-1].instrument is not result.instrument:
-            tables.append(InstrumentTable(result.instrument, []))
-        groups = [(t, result.by_target.get(t.pk, results.Figure(0))) for t in targets]
-        tables[-1].scales.append(ScaleRows(result.scale.title, result.total, groups))
-    return tables
+    score has an empty (suppressed) figure, so it reads like a hidden one."""
+    return [
+        InstrumentTable(
+            first.instrument_title,
+            [ScaleRows(s.title, s.total, [(t, s.of(t.id)) for t in found.targets]) for s in run],
+        )
+        for first, run in found.by_instrument()
+    ]
 
 
 @school_view(Perm.FACILITATE)
 def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     round_ = _round(request, round_id)
-    counts = results.turnout(round_)
+    found = results.round_results(round_)
     context: dict[str, Any] = {
         "school": request.school,  # type: ignore[attr-defined]
         "round": round_,
         "status": round_.status(),
-        "rates": counts.rates,
+        "results": found,
+        "rates": found.targets,
+        "targets": list(round_.targets.select_related("student_group"))
+        if round_.mode == Round.Mode.STUDENTS
+        else [],
         "instruments": [ri.instrument for ri in round_.instruments.all()],
         "student_url": services.student_url() if round_.mode == Round.Mode.STUDENTS else "",
-        "tables": result_tables(round_, counts) if round_.responses.exists() else [],
+        "tables": result_tables(found) if found.has_answers else [],
     }
     return render(request, "surveys/round_detail.html", context)
 
