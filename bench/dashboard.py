@@ -188,7 +188,7 @@ def build_school(rng: random.Random, today: dt.date) -> World:
     seats = [team for team, (_name, size) in zip(teams, TEAMS, strict=True) for _n in range(size)]
     rng.shuffle(seats)
     placed = [  # the leader stays out of the teams
-        TeamMembership(membership=membership, team=team)
+        TeamMembership(membership=membership, team=team, primary=True)
         for membership, team in zip(memberships[1:], seats, strict=True)
     ]
     members = [m for m in memberships if m.role == Role.MEMBER and m.started_on.year < year - 2]
