@@ -109,6 +109,9 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         "round": round_,
         "status": round_.status(),
         "rates": counts.rates,
+        # Each person has one link in a staff round, so this counts people, not links.
+        "asked": sum(t.invited for t in counts.targets),
+        "disputed": [t for t in counts.targets if t.disputes],
         "instruments": [ri.instrument for ri in round_.instruments.all()],
         "student_url": services.student_url() if round_.mode == Round.Mode.STUDENTS else "",
         "tables": result_tables(round_, counts) if round_.responses.exists() else [],
