@@ -140,6 +140,21 @@ def test_the_round_page_shows_disputes_per_team_without_names(world, padded, cli
     assert "Lieke de Leider" in record
 
 
+def test_no_reminder_goes_to_someone_who_disputed(
+    world, padded, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from dramaturg.surveys.services import remind
+
+    round_ = staff_round(world, [padded])
+    links = personal_links(round_)
+    world_client().post(links[world.teacher2.pk] + "group/")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remind(world.leader, round_) == 4
+    assert world.teacher2.email not in [m.to[0] for m in mail.outbox]
+
+
 def world_client():
     from django.test import Client
 

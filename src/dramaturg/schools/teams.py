@@ -8,10 +8,10 @@ record (`TeamChange`) with who made it and when. Two rules hold for each school 
 * the record is never edited or deleted by the application: it is what lets a team's members
   see that someone padded or reshaped their team before a round.
 
-`join_team`, `leave_team`, `record_leaving_school` and `ensure_one_primary` do not check
-permission: their callers in `schools.services` and `accounts.services` (and the demo) have
-authorised already. `add_to_team`, `remove_from_team` and `make_primary` take the acting user
-and check `Perm.MANAGE_STAFF`.
+`join_team`, `leave_team` and `record_leaving_school` do not check permission: their callers
+in `schools.services` and `accounts.services` (and the demo) have authorised already.
+`add_to_team`, `remove_from_team` and `make_primary` take the acting user and check
+`Perm.MANAGE_STAFF`.
 """
 
 from __future__ import annotations
@@ -122,18 +122,6 @@ def record_leaving_school(membership: Membership, actor: Any = None) -> None:
     ended membership (turnover and history read them); active lists no longer show them."""
     for placement in _placements(membership):
         change(placement.team, membership.user, TeamChange.Kind.LEFT, actor)
-
-
-def ensure_one_primary(membership: Membership, first: Team | None = None) -> None:
-    """Used by bulk writers (the demo): mark `first`, or the oldest placement, as primary when
-    the membership has teams but no primary one. Writes no record line."""
-    placements = _placements(membership)
-    if placements.filter(primary=True).exists():
-        return
-    chosen = placements.filter(team=first).first() if first else None
-    chosen = chosen or placements.order_by("pk").first()
-    if chosen is not None:
-        TeamMembership.objects.filter(pk=chosen.pk).update(primary=True)
 
 
 # --- the leader's actions on the team page ---

@@ -249,17 +249,18 @@ def _mail_links(round_: Round, links: Iterable[tuple[Participation, str]], *, re
 
 @transaction.atomic
 def remind(actor: Any, round_: Round) -> int:
-    """Mail everyone who has not answered yet; returns how many. Nobody is named to the
-    leader. Someone who saved a draft keeps their link (the draft is sealed with it); the
-    others get a fresh link that replaces the old one."""
+    """Mail everyone who has not answered (nor disputed their group) yet; returns how many.
+    Nobody is named to the leader. Someone who saved a draft keeps their link (the draft is
+    sealed with it); the others get a fresh link that replaces the old one."""
     authorize_school(actor, round_.school, Perm.FACILITATE)
     if not round_.is_open():
         raise RoundError(_("Reminders can only be sent while the round is open."))
     links = []
     # Lock only the participation rows: PostgreSQL refuses FOR UPDATE on the nullable side of
     # the outer join to the team that select_related adds below.
+    # Someone who said their group is not right was told they need not answer: no reminder.
     waiting = Participation.objects.select_for_update(of=("self",)).filter(
-        target__round=round_, answered=False
+        target__round=round_, answered=False, disputed=False
     )
     today = timezone.localdate()
     for participation in waiting.select_related("user", "target__team"):
