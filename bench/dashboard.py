@@ -188,12 +188,18 @@ def build_school(rng: random.Random, today: dt.date) -> World:
     seats = [team for team, (_name, size) in zip(teams, TEAMS, strict=True) for _n in range(size)]
     rng.shuffle(seats)
     placed = [  # the leader stays out of the teams
-        TeamMembership(membership=membership, team=team)
+        TeamMembership(membership=membership, team=team, primary=True)
         for membership, team in zip(memberships[1:], seats, strict=True)
     ]
     members = [m for m in memberships if m.role == Role.MEMBER and m.started_on.year < year - 2]
-    for membership in rng.sample(members, SMALL_TEAM_SIZE):
-        placed.append(TeamMembership(membership=membership, team=small))
+    in_care = {m.pk for m in rng.sample(members, SMALL_TEAM_SIZE)}
+    # The care team is their primary team: a round files each person once, and they count
+    # there, so the care team stays below the threshold in every staff round.
+    for placement in placed:
+        placement.primary = placement.membership.pk not in in_care
+    for membership in memberships:
+        if membership.pk in in_care:
+            placed.append(TeamMembership(membership=membership, team=small, primary=True))
     TeamMembership.objects.bulk_create(placed)
 
     half = [rng.randint(-3, 3) for _n in range(len(CLASSES) // 2)]

@@ -38,8 +38,9 @@ def make_user(email: str, name: str) -> User:
 
 def join(user: User, school: School, role: str, *teams: Team) -> Membership:
     membership = Membership.objects.create(user=user, school=school, role=role)
-    for team in teams:
-        TeamMembership.objects.create(membership=membership, team=team)
+    for position, team in enumerate(teams):
+        # The first team is the person's primary team, as `schools.teams` would make it.
+        TeamMembership.objects.create(membership=membership, team=team, primary=position == 0)
     return membership
 
 

@@ -20,6 +20,10 @@ def _invitation_in_school(w):
     return invite_to_school(w.leader, w.school, email="nieuw@vuurtoren.test", role="member")
 
 
+def _team_member_args(w):
+    return [w.school.slug, w.team_a.pk, Membership.objects.get(user=w.teacher, school=w.school).pk]
+
+
 def _card(w):
     from dramaturg.cards.services.content import create_card
 
@@ -184,6 +188,10 @@ OUTSIDER_CASES = {
     "schools:staff": lambda w: [w.school.slug],
     "schools:settings": lambda w: [w.school.slug],
     "schools:team_create": lambda w: [w.school.slug],
+    "schools:team": lambda w: [w.school.slug, w.team_a.pk],
+    "schools:team_add_member": lambda w: [w.school.slug, w.team_a.pk],
+    "schools:team_remove_member": _team_member_args,
+    "schools:team_make_primary": _team_member_args,
     "schools:membership_end": lambda w: [
         w.school.slug,
         Membership.objects.get(user=w.teacher, school=w.school).pk,

@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from dramaturg.accounts.models import User
 from dramaturg.schools import services
-from dramaturg.schools.models import Membership, Team, TeamMembership
+from dramaturg.schools.models import Membership, Team, TeamChange, TeamMembership
 from dramaturg.schools.roles import Role
 from dramaturg.schools.staff_import import parse_staff_file
 from dramaturg.schools.staff_import_plan import ImportHasProblems, StaleImport, plan_import
@@ -70,8 +70,9 @@ def snapshot() -> dict[str, list]:
         ),
         "teams": sorted(Team.objects.values_list("pk", "school_id", "name")),
         "team_memberships": sorted(
-            TeamMembership.objects.values_list("pk", "membership_id", "team_id")
+            TeamMembership.objects.values_list("pk", "membership_id", "team_id", "primary")
         ),
+        "team_changes": sorted(TeamChange.objects.values_list("pk", "team_id", "kind")),
     }
 
 
@@ -426,3 +427,48 @@ def test_an_account_of_another_school_is_not_revealed_or_enrolled(world, leader)
     assert "Bram Buitenstaander" in page  # the name as typed in the file, nothing more
     assert "Already has an account" not in page
     assert "Heeft al een account" not in page
+
+
+def primary_of(email: str, world) -> str:
+    placement = TeamMembership.objects.get(
+        membership__user__email=email,
+        membership__school=world.school,
+        membership__ended_on=None,
+        primary=True,
+    )
+    return placement.team.name
+
+
+def test_the_first_team_of_a_row_becomes_the_primary_team(world, leader):
+    upload(leader, world)
+    response = preview(leader, world)
+    page = response.content.decode()
+    assert 'Onderbouw <span class="muted">(primary team)</span>, Groep 3' in page
+    confirm(leader, world, response)
+    assert primary_of("anna.devries@vuurtoren.test", world) == "Onderbouw"
+    assert primary_of("bram@vuurtoren.test", world) == "Bovenbouw"
+    # The record of each team says who placed whom, and when.
+    joined = TeamChange.objects.filter(
+        team__name="Groep 3", kind=TeamChange.Kind.JOINED, actor=world.leader
+    )
+    assert [c.person_name for c in joined] == ["Anna de Vries"]
+
+
+def test_an_import_can_move_someones_primary_team(world, leader):
+    # Daan is in Onderbouw (primary); the list puts him first in Bovenbouw.
+    data = "naam;e-mail;team\nDaan Docent;docent@vuurtoren.test;Bovenbouw, Onderbouw\n"
+    upload(leader, world, data.encode())
+    response = preview(leader, world)
+    assert outcomes(response) == {"docent@vuurtoren.test": "changes"}
+    assert "“Bovenbouw” becomes the primary team." in response.content.decode()
+    confirm(leader, world, response)
+    assert primary_of("docent@vuurtoren.test", world) == "Bovenbouw"
+    kinds = set(TeamChange.objects.filter(person=world.teacher).values_list("team__name", "kind"))
+    assert kinds == {
+        ("Bovenbouw", "joined"),
+        ("Bovenbouw", "primary"),
+        ("Onderbouw", "primary_elsewhere"),
+    }
+    # The same list again: nothing left to do.
+    upload(leader, world, data.encode())
+    assert outcomes(preview(leader, world)) == {"docent@vuurtoren.test": "unchanged"}

@@ -25,6 +25,7 @@ NON_TENANT = {
     # unknown one is a 404 (tests/test_survey_answering.py).
     "answer:student",
     "answer:staff",
+    "answer:group",
     "answer:thanks",
     # Personal pages: my networks (what networks_for() finds for me, tests/test_networks_core.py)
     # and starting a network, which any school leader may do.

@@ -331,8 +331,14 @@ def accept_invitation(
             raise AccountInactive
 
         if invitation.school is not None:
+            # The inviter chose the teams, so the team record names them as the one who made
+            # the change; the first team by name becomes primary for someone without one.
             membership, _changed = ensure_school_membership(
-                person, invitation.school, invitation.role, invitation.teams.all()
+                person,
+                invitation.school,
+                invitation.role,
+                invitation.teams.order_by("name"),
+                actor=invitation.invited_by,
             )
         else:
             assert invitation.board is not None

@@ -23,6 +23,7 @@ from dramaturg.schools.models import (
     School,
     SchoolYear,
     Team,
+    TeamChange,
     TeamMembership,
     school_year_start,
 )
@@ -52,7 +53,7 @@ class SchoolSpec:
 SCHOOLS = (
     SchoolSpec(
         "OBS De Duinroos", "obs-de-duinroos", School.Sector.PRIMARY, "Castricum",
-        ("Onderbouw", "Middenbouw", "Bovenbouw"), staff=27, left_last_year=3,
+        ("Onderbouw", "Middenbouw", "Bovenbouw"), staff=30, left_last_year=3,
         deputy=False, culture_carriers=3,
     ),
     SchoolSpec(
@@ -215,9 +216,21 @@ class DemoBuilder:
     # --- building ---
 
     def join(self, user: User, school: School, role: str, teams: list[Team], **dates) -> None:
+        """The first team is the person's primary team. The team records say, as the system,
+        when each person joined (and left): the demo's teams have a history to show."""
         membership = Membership.objects.create(user=user, school=school, role=role, **dates)
         TeamMembership.objects.bulk_create(
-            TeamMembership(membership=membership, team=team) for team in teams
+            TeamMembership(membership=membership, team=team, primary=position == 0)
+            for position, team in enumerate(teams)
+        )
+        joined = at_nine(membership.started_on)
+        lines = [(team, TeamChange.Kind.JOINED, joined) for team in teams]
+        lines += [(teams[0], TeamChange.Kind.PRIMARY, joined)] if teams else []
+        if membership.ended_on is not None:
+            lines += [(team, TeamChange.Kind.LEFT, at_nine(membership.ended_on)) for team in teams]
+        TeamChange.objects.bulk_create(
+            TeamChange(team=team, person=user, person_name=user.display_name, kind=kind, at=at)
+            for team, kind, at in lines
         )
 
     def build(self) -> DemoSummary:
@@ -293,6 +306,10 @@ class DemoBuilder:
     def user_with_new_name(self) -> User:
         name = self.new_name()
         return self.user(self.email_for(name), name)
+
+
+def at_nine(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(9), timezone.get_current_timezone())
 
 
 def demo_exists() -> bool:

@@ -253,17 +253,63 @@ class Membership(models.Model):
 
 
 class TeamMembership(models.Model):
-    """A school membership placed in one of the school's teams."""
+    """A school membership placed in one of the school's teams.
+
+    Of a person's teams, exactly one is `primary`: the team their answers to a staff round
+    count for when several of their teams are asked (`surveys.services.create_round`). The
+    services in `schools.teams` keep that true; the database refuses a second primary.
+    """
 
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE)
     team = models.ForeignKey(Team, on_delete=models.CASCADE)
+    primary = models.BooleanField(_("primary team"), default=False)
 
     class Meta:
         verbose_name = _("team membership")
         verbose_name_plural = _("team memberships")
         constraints = [
-            models.UniqueConstraint(fields=["membership", "team"], name="team_membership_unique")
+            models.UniqueConstraint(fields=["membership", "team"], name="team_membership_unique"),
+            models.UniqueConstraint(
+                fields=["membership"], condition=Q(primary=True), name="one_primary_team"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.membership.user} · {self.team}"
+
+
+class TeamChange(models.Model):
+    """One change to a team's membership: who joined or left, whose primary team it became,
+    who made the change and when. Kept for good and shown on the team page, so a team padded
+    with strangers or quietly reshaped before a round can be seen by its own members.
+    Nothing here says anything about answers."""
+
+    class Kind(models.TextChoices):
+        JOINED = "joined", _("joined the team")
+        LEFT = "left", _("left the team")
+        PRIMARY = "primary", _("made this their primary team")
+        PRIMARY_ELSEWHERE = "primary_elsewhere", _("has another primary team now")
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="changes")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # The names as they were, so the record still reads after an account is gone or renamed.
+    person_name = models.CharField(max_length=150)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # None: the system made the change (the demo data); a primary team that moves because
+    # its team was left is recorded with whoever took the person out.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("team change")
+        verbose_name_plural = _("team changes")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["team", "-at"], name="team_change_by_time")]
+
+    def __str__(self) -> str:
+        return f"{self.team} · {self.person_name} · {self.kind}"

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from dramaturg.accounts.models import User, normalize_email
-from dramaturg.schools.models import Board, Membership, School, Team, TeamMembership
+from dramaturg.schools import teams as teams_service
+from dramaturg.schools.models import Board, Membership, School, Team
 from dramaturg.schools.roles import SCHOOL_ROLES, Perm, Role
 from dramaturg.schools.staff_import import StaffRow
 from dramaturg.schools.staff_import_plan import (
@@ -54,11 +55,16 @@ def ensure_school_membership(
     role: str,
     teams: Iterable[Team] = (),
     started_on: dt.date | None = None,
+    *,
+    actor: Any = None,
+    primary: Team | None = None,
 ) -> tuple[Membership, bool]:
     """Give `user` an open membership with `role` in `school`, placed in `teams`.
 
-    Idempotent: an open membership is updated (role, teams added), never duplicated.
-    Returns the membership and whether anything changed. Callers authorise first.
+    Idempotent: an open membership is updated (role, teams added), never duplicated. The
+    first team a person gets becomes their primary team; `primary` (one of `teams`) moves it
+    there. Every team change is recorded with `actor` (None: the system). Returns the
+    membership and whether anything changed. Callers authorise first.
     """
     if role not in SCHOOL_ROLES:
         raise ValueError(f"{role!r} is not a school role")
@@ -73,13 +79,10 @@ def ensure_school_membership(
         membership.role = role
         membership.save(update_fields=["role"])
         changed = True
-    present = set(membership.teams.values_list("pk", flat=True))
     for team in teams:
         if team.school_id != school.pk:
             raise ValueError("a team of another school")
-        if team.pk not in present:
-            TeamMembership.objects.create(membership=membership, team=team)
-            changed = True
+        changed |= teams_service.join_team(membership, team, actor=actor, primary=team == primary)
     return membership, changed
 
 
@@ -100,6 +103,7 @@ def end_membership(actor: Any, membership: Membership, ended_on: dt.date | None 
         authorize_board(actor, membership.board)
     membership.ended_on = ended_on or timezone.localdate()
     membership.save(update_fields=["ended_on"])
+    teams_service.record_leaving_school(membership, actor)
 
 
 @dataclass
@@ -162,7 +166,9 @@ def import_staff(
                 result.added += 1
                 continue
             user = User.objects.create_user(row.email, None, display_name=row.name)
-        membership, changed = ensure_school_membership(user, school, row.role, teams)
+        membership, changed = ensure_school_membership(
+            user, school, row.role, teams, actor=actor, primary=teams[0] if teams else None
+        )
         if row_plan.outcome in (Outcome.NEW_PERSON, Outcome.JOINS):
             result.added += 1
             result.new_memberships.append(membership)

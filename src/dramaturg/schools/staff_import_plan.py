@@ -7,7 +7,8 @@ that changes, teams that are added, or no change at all. The preview shows this 
 out, so what the leader confirmed and what is written come from one piece of code.
 
 An import only adds: it never removes anyone from a team or from the school, and it keeps the
-name a person already has on their account.
+name a person already has on their account. The first team of a row becomes that person's
+primary team (the team their answers count for when several of their teams are asked).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from dramaturg.accounts.models import User
-from dramaturg.schools.models import Membership, School, Team
+from dramaturg.schools.models import Membership, School, Team, TeamMembership
 from dramaturg.schools.roles import Role
 from dramaturg.schools.staff_import import Note, StaffRow, check_rows
 
@@ -76,6 +77,9 @@ class RowPlan:
     teams: list[Team | str] = field(default_factory=list)
     added_teams: list[tuple[str, bool]] = field(default_factory=list)  # (name, newly created)
     problems: list[Note] = field(default_factory=list)
+    # The first team of the row becomes the person's primary team; set only when that moves
+    # the primary team of someone already on the staff (the name it will have).
+    new_primary: str | None = None
 
     @property
     def current_role(self) -> str | None:
@@ -89,7 +93,7 @@ class RowPlan:
             return Outcome.NEW_PERSON
         if self.membership is None:
             return Outcome.JOINS
-        if self.membership.role != self.row.role or self.added_teams:
+        if self.membership.role != self.row.role or self.added_teams or self.new_primary:
             return Outcome.CHANGES
         return Outcome.UNCHANGED
 
@@ -128,6 +132,14 @@ class RowPlan:
             else:
                 text = _("Will be added to team “%(team)s”.")
             notes.append(Note("new_team" if is_new else "team", text, {"team": name}))
+        if self.new_primary:
+            notes.append(
+                Note(
+                    "primary",
+                    _("“%(team)s” becomes the primary team."),
+                    {"team": self.new_primary},
+                )
+            )
         if self.user is not None and self.user.display_name != self.row.name:
             notes.append(
                 Note(
@@ -192,6 +204,7 @@ class ImportPlan:
                 plan.user.pk if plan.user else None,
                 plan.current_role,
                 plan.added_teams,
+                plan.new_primary,
             ]
             for plan in self.rows
         ]
@@ -225,6 +238,11 @@ def plan_import(school: School, rows: Iterable[StaffRow], actor: Any = None) -> 
             school=school, ended_on=None, user__in=list(users.values())
         ).prefetch_related("teams")
     }
+    primaries = dict(
+        TeamMembership.objects.filter(
+            membership__in=list(memberships.values()), primary=True
+        ).values_list("membership_id", "team_id")
+    )
     school_teams = list(Team.objects.filter(school=school).order_by("pk"))
     existing: dict[str, Team] = {}
     for team in school_teams:
@@ -267,5 +285,11 @@ def plan_import(school: School, rows: Iterable[StaffRow], actor: Any = None) -> 
                 plan.teams.append(found)
                 if found.pk not in present:
                     plan.added_teams.append((found.name, False))
+        if plan.membership is not None and plan.teams:
+            first = plan.teams[0]
+            if not isinstance(first, Team):
+                plan.new_primary = new_teams[first]
+            elif primaries.get(plan.membership.pk) != first.pk:
+                plan.new_primary = first.name
     # Rows with problems are skipped above, so a team named only there is not created.
     return ImportPlan(rows=plans, new_teams=new_teams)

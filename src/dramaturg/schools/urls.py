@@ -1,7 +1,7 @@
 from django.urls import path
 
 from dramaturg.accounts import invitation_views
-from dramaturg.schools import staff_import_views, views
+from dramaturg.schools import staff_import_views, team_views, views
 
 app_name = "schools"
 urlpatterns = [
@@ -9,6 +9,22 @@ urlpatterns = [
     path("s/<slug:school_slug>/staff/", views.staff_list, name="staff"),
     path("s/<slug:school_slug>/settings/", views.school_settings, name="settings"),
     path("s/<slug:school_slug>/teams/new/", views.team_create, name="team_create"),
+    path("s/<slug:school_slug>/teams/<int:team_id>/", team_views.team_detail, name="team"),
+    path(
+        "s/<slug:school_slug>/teams/<int:team_id>/members/add/",
+        team_views.team_add_member,
+        name="team_add_member",
+    ),
+    path(
+        "s/<slug:school_slug>/teams/<int:team_id>/members/<int:membership_id>/remove/",
+        team_views.team_remove_member,
+        name="team_remove_member",
+    ),
+    path(
+        "s/<slug:school_slug>/teams/<int:team_id>/members/<int:membership_id>/primary/",
+        team_views.team_make_primary,
+        name="team_make_primary",
+    ),
     path(
         "s/<slug:school_slug>/staff/<int:membership_id>/end/",
         views.membership_end,

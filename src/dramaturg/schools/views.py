@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from dramaturg.cards.stages import STAGE_INFO
 from dramaturg.schools import services
 from dramaturg.schools.forms import SchoolForm, SchoolSettingsForm, TeamForm
-from dramaturg.schools.models import Membership, School, Team
+from dramaturg.schools.models import Membership, School, TeamMembership
 from dramaturg.schools.roles import Perm, role_has
 from dramaturg.schools.tenancy import board_view, get_in_school, school_view
 
@@ -39,20 +39,25 @@ def school_home(request: HttpRequest) -> HttpResponse:
 @school_view()
 def staff_list(request: HttpRequest) -> HttpResponse:
     school = request.school  # type: ignore[attr-defined]
+    placements = TeamMembership.objects.select_related("team").order_by("team__name")
     memberships = (
         Membership.objects.active()
         .filter(school=school)
         .select_related("user")
-        .prefetch_related(Prefetch("teams", queryset=Team.objects.order_by("name")))
+        .prefetch_related(Prefetch("teammembership_set", placements, to_attr="placements"))
         .order_by("user__display_name")
     )
+    membership = request.membership  # type: ignore[attr-defined]
+    own_teams = set(membership.teams.values_list("pk", flat=True))
     return render(
         request,
         "schools/staff.html",
         {
             "school": school,
             "memberships": memberships,
-            "can_manage": role_has(request.membership.role, Perm.MANAGE_STAFF),  # type: ignore[attr-defined]
+            "can_manage": role_has(membership.role, Perm.MANAGE_STAFF),
+            # The team pages the reader may open: all of them, or their own teams.
+            "team_pages": None if role_has(membership.role, Perm.FACILITATE) else own_teams,
         },
     )
 

@@ -3,7 +3,8 @@
 Rounds in the past cannot go through `services.create_round`: it refuses a closing date that
 has passed and mails every link. So the rows are written here directly, in exactly the form
 the service writes them: frozen instrument definitions, `invited` per target, and for every
-invited person a Participation holding the hash of a random token that nobody knows.
+invited person a Participation holding the hash of a random token that nobody knows (one per
+person, under their primary team: `services.people_by_team`).
 
 The answers come from a small model, so the demo has something to show: every team has a
 level (one clearly higher, one improving from round to round), every person a stable effect
@@ -22,9 +23,17 @@ from itertools import cycle
 from django.utils import timezone
 
 from dramaturg.cards.models import Card
-from dramaturg.schools.demo_data import ACCOUNTS
-from dramaturg.schools.models import Membership, School, SchoolYear, StudentGroup, Team
+from dramaturg.schools.demo_data import ACCOUNTS, at_nine
+from dramaturg.schools.models import (
+    Membership,
+    School,
+    SchoolYear,
+    StudentGroup,
+    Team,
+    TeamMembership,
+)
 from dramaturg.schools.roles import Role
+from dramaturg.schools.teams import join_team
 from dramaturg.surveys.generated import GeneratedInstrumentError
 from dramaturg.surveys.instruments import Instrument, instrument_to_data
 from dramaturg.surveys.models import (
@@ -36,7 +45,7 @@ from dramaturg.surveys.models import (
     week_of,
 )
 from dramaturg.surveys.secrets import hash_secret, new_code, new_token
-from dramaturg.surveys.services import InstrumentChoice, resolve_instrument
+from dramaturg.surveys.services import InstrumentChoice, people_by_team, resolve_instrument
 
 SEED = 1852  # not the people's seed: adding rounds must never rename anybody
 ROUND_DAYS = 18  # Monday to Friday of the third week
@@ -153,16 +162,11 @@ class SurveyDemo:
         teams = self.school.teams.exclude(name__in=names).order_by("name")
         profiles = [*zip(teams, cycle(TEAM_PROFILES), strict=False)]
         small = [(team, SMALL_TEAM_PROFILE) for team in self.small]
-        in_a_bouw: set[int] = set()
-        for team, (level, change, rate) in [*profiles, *small]:
-            # Those in the team on the opening day, as `services.team_members` would find them.
-            active = Membership.objects.active(opens).filter(school=self.school, teams=team)
-            members = [m.user for m in active.select_related("user").order_by("user__email")]
-            if team not in self.small:
-                # Someone in two bouwen is asked in the first only: two large teams sharing a
-                # few people would both be hidden (`analysis.suppression`, overlapping groups).
-                members = [user for user in members if user.pk not in in_a_bouw]
-                in_a_bouw |= {user.pk for user in members}
+        chosen = [*profiles, *small]
+        # Each person once, under their primary team, as `services.create_round` files them.
+        people = people_by_team(self.school, [team for team, _profile in chosen], opens)
+        for team, (level, change, rate) in chosen:
+            members = people[team.pk]
             target = RoundTarget.objects.create(round=round_, team=team, invited=len(members))
             answered = set(self.rng.sample(members, self.count(len(members), rate, round_)))
             for user in members:
@@ -201,22 +205,46 @@ class SurveyDemo:
     # --- what the demo school has ---
 
     def small_teams(self) -> list[Team]:
-        """A care team and the specialist teachers, who also work in a bouw: each below
-        any threshold."""
+        """A care team and the specialist teachers, each below any threshold. Their people
+        also work in a bouw, but the small team is their primary team, so their answers count
+        there. They are taken from the largest bouwen, so every bouw keeps enough people to
+        show its figures: one person counts once, in one team."""
+        joined = dt.date(self.year - 1, 8, 1)
         veterans = list(
-            Membership.objects.active(dt.date(self.year - 1, 8, 1))
+            Membership.objects.active(joined)
+            .select_related("user")
             .filter(school=self.school, role=Role.MEMBER, ended_on__isnull=True)
             .exclude(user__email__in=[account.email for account in ACCOUNTS])
             .order_by("user__email")
         )
         # Drawn even when the teams exist already, so the figures stay the same.
-        chosen = self.rng.sample(veterans, min(sum(n for _t, n in SMALL_TEAMS), len(veterans)))
+        shuffled = self.rng.sample(veterans, len(veterans))
+        home = dict(
+            TeamMembership.objects.filter(membership__in=veterans, primary=True).values_list(
+                "membership_id", "team_id"
+            )
+        )
+        moments = self.moments()
+        first_day = moments[0][2] if moments else self.today
+        bouwen = list(self.school.teams.exclude(name__in=[name for name, _size in SMALL_TEAMS]))
+        sizes = {
+            pk: len(people) for pk, people in people_by_team(self.school, bouwen, first_day).items()
+        }
+        chosen: list[Membership] = []
+        for _seat in range(sum(n for _t, n in SMALL_TEAMS)):
+            candidates = [m for m in shuffled if m not in chosen and home.get(m.pk) in sizes]
+            if not candidates:
+                break
+            pick = max(candidates, key=lambda m: sizes[home[m.pk]])
+            chosen.append(pick)
+            sizes[home[pick.pk]] -= 1
         teams = []
         for name, size in SMALL_TEAMS:
             team, created = Team.objects.get_or_create(school=self.school, name=name)
             members, chosen = chosen[:size], chosen[size:]
             if created:
-                team.memberships.add(*members)
+                for membership in members:
+                    join_team(membership, team, primary=True, at=at_nine(joined))
             teams.append(team)
         return teams
 

@@ -126,8 +126,11 @@ class RoundTarget(models.Model):
     student_group = models.ForeignKey(StudentGroup, on_delete=models.PROTECT, null=True, blank=True)
     # The class code students type in (class-code rounds only); short and unambiguous.
     class_code = models.CharField(max_length=12, unique=True, null=True, blank=True)
-    # How many could answer: team members invited, or the class size / codes printed.
+    # How many could answer: the people whose one link of the round is filed under this team
+    # (each person once, see `services.people_by_team`), or the class size / codes printed.
     invited = models.PositiveIntegerField(default=0)
+    # How many of those said "this group is not right" instead of answering (never who).
+    disputes = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["round", "pk"]
@@ -154,6 +157,9 @@ class Participation(models.Model):
     invited_on = models.DateField(default=timezone.localdate)
     reminded_on = models.DateField(null=True, blank=True)
     answered = models.BooleanField(default=False)
+    # The person said the group their answers are pooled with is not right (and so need not
+    # answer); counted once per person in `RoundTarget.disputes`.
+    disputed = models.BooleanField(default=False)
     # Answers saved halfway, encrypted with a key derived from the link's token, which the
     # database never holds: without the e-mailed link nobody can read them.
     sealed_draft = models.TextField(blank=True)

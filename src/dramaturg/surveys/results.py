@@ -45,7 +45,8 @@ from dramaturg.surveys.answering import round_steps
 from dramaturg.surveys.models import Participation, Round, RoundTarget
 
 DECIMALS = 2
-REASONS = (TOO_FEW, COMPLEMENT, OVERLAP)
+DISPUTED = "disputed"  # someone in the team said "this group is not right"
+REASONS = (TOO_FEW, COMPLEMENT, OVERLAP, DISPUTED)
 
 
 def shown(value: float | None, decimals: int = DECIMALS) -> float | None:
@@ -263,8 +264,10 @@ class RoundResults:
 
 def _extra_hidden(targets: list[RoundTarget]) -> dict[int, str]:
     """Groups hidden for reasons of their own, before the rules above; one line per reason.
-    (A disputed group goes here: `{t.pk: "disputed" for t in targets if t.disputes}`.)"""
-    return {}
+    A team in which someone said "this group is not right" (docs/anonymity-groups.md) shows
+    nothing in that round: the person who says so may be the one the group was shaped to
+    expose."""
+    return {t.pk: DISPUTED for t in targets if t.disputes}
 
 
 def _members(round_: Round, targets: list[RoundTarget]) -> dict[int, set[Hashable]]:

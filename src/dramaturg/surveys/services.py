@@ -22,7 +22,14 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from dramaturg.cards.models import CardVersion
-from dramaturg.schools.models import Membership, School, SchoolYear, StudentGroup, Team
+from dramaturg.schools.models import (
+    Membership,
+    School,
+    SchoolYear,
+    StudentGroup,
+    Team,
+    TeamMembership,
+)
 from dramaturg.schools.roles import Perm
 from dramaturg.schools.tenancy import authorize_school
 from dramaturg.surveys import generated, release
@@ -107,9 +114,32 @@ def _check_plan(school: School, plan: RoundPlan, instruments: list[Instrument]) 
         raise RoundError(_("Choose teams and classes of this school only."))
 
 
-def team_members(team: Team) -> list[Any]:
-    memberships = Membership.objects.active().filter(school=team.school, teams=team)
-    return [m.user for m in memberships.select_related("user").order_by("user__email")]
+def people_by_team(
+    school: School, teams: Sequence[Team], on: dt.date | None = None
+) -> dict[int, list[Any]]:
+    """Who a staff round asks, each person once, and the chosen team their answers count for
+    (team pk -> people, by e-mail address): their primary team if it was chosen, otherwise the
+    first of their chosen teams by name. Only memberships active on `on` (today) count."""
+    chosen = {team.pk: team for team in teams}
+    placements = (
+        TeamMembership.objects.filter(
+            team__in=list(chosen),
+            membership__in=Membership.objects.active(on).filter(school=school),
+        )
+        .select_related("membership__user")
+        .order_by("pk")
+    )
+    options: dict[int, list[TeamMembership]] = {}
+    for placement in placements:
+        options.setdefault(placement.membership_id, []).append(placement)
+    grouped: dict[int, list[Any]] = {pk: [] for pk in chosen}
+    for found in options.values():
+        primary = [p for p in found if p.primary]
+        home = primary[0] if primary else min(found, key=lambda p: chosen[p.team_id].name)
+        grouped[home.team_id].append(home.membership.user)
+    for people in grouped.values():
+        people.sort(key=lambda user: user.email)
+    return grouped
 
 
 @transaction.atomic
@@ -141,21 +171,18 @@ def create_round(actor: Any, school: School, plan: RoundPlan) -> Round:
             card_version=choice.card_version,
         )
     links: list[tuple[Participation, str]] = []
+    # One link per person, filed under one team: someone in three chosen teams answers once
+    # and is counted once (`invited` counts the participations filed under each target).
+    people = people_by_team(school, plan.teams) if plan.mode == Round.Mode.STAFF else {}
     for team in plan.teams:
-        target = RoundTarget.objects.create(round=round_, team=team)
-        members = team_members(team)
+        members = people[team.pk]
+        target = RoundTarget.objects.create(round=round_, team=team, invited=len(members))
         for user in members:
             token = new_token()
-            links.append(
-                (
-                    Participation.objects.create(
-                        target=target, user=user, token_hash=hash_secret(token)
-                    ),
-                    token,
-                )
+            participation = Participation.objects.create(
+                target=target, user=user, token_hash=hash_secret(token)
             )
-        target.invited = len(members)
-        target.save(update_fields=["invited"])
+            links.append((participation, token))
     for group in plan.classes:
         _add_class(round_, group)
     transaction.on_commit(lambda: _mail_links(round_, links, reminder=False))
@@ -222,17 +249,18 @@ def _mail_links(round_: Round, links: Iterable[tuple[Participation, str]], *, re
 
 @transaction.atomic
 def remind(actor: Any, round_: Round) -> int:
-    """Mail everyone who has not answered yet; returns how many. Nobody is named to the
-    leader. Someone who saved a draft keeps their link (the draft is sealed with it); the
-    others get a fresh link that replaces the old one."""
+    """Mail everyone who has not answered (nor disputed their group) yet; returns how many.
+    Nobody is named to the leader. Someone who saved a draft keeps their link (the draft is
+    sealed with it); the others get a fresh link that replaces the old one."""
     authorize_school(actor, round_.school, Perm.FACILITATE)
     if not round_.is_open():
         raise RoundError(_("Reminders can only be sent while the round is open."))
     links = []
     # Lock only the participation rows: PostgreSQL refuses FOR UPDATE on the nullable side of
     # the outer join to the team that select_related adds below.
+    # Someone who said their group is not right was told they need not answer: no reminder.
     waiting = Participation.objects.select_for_update(of=("self",)).filter(
-        target__round=round_, answered=False
+        target__round=round_, answered=False, disputed=False
     )
     today = timezone.localdate()
     for participation in waiting.select_related("user", "target__team"):

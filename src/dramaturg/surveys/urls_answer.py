@@ -9,4 +9,5 @@ urlpatterns = [
     path("answer/", views_answer.student, name="student"),
     path("answer/thanks/", views_answer.thanks, name="thanks"),
     path("answer/<str:token>/", views_answer.staff, name="staff"),
+    path("answer/<str:token>/group/", views_answer.group, name="group"),
 ]

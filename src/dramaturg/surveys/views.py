@@ -115,6 +115,9 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         "targets": list(round_.targets.select_related("student_group"))
         if round_.mode == Round.Mode.STUDENTS
         else [],
+        # Each person has one link in a staff round, so this counts people, not links.
+        "asked": found.asked,
+        "disputed": list(round_.targets.filter(disputes__gt=0).select_related("team")),
         "instruments": [ri.instrument for ri in round_.instruments.all()],
         "student_url": services.student_url() if round_.mode == Round.Mode.STUDENTS else "",
         "tables": result_tables(found) if found.has_answers else [],

@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from dramaturg.core.middleware import SUPPORTED
-from dramaturg.surveys import answering
+from dramaturg.surveys import answering, pooling
 from dramaturg.surveys.answering import Access, AnswerError, BadAnswers
 from dramaturg.surveys.secrets import open_draft
 
@@ -53,6 +53,10 @@ def _page(
         "error": error,
         "can_save": access.participation is not None,
         "language": translation.get_language(),
+        # Before a staff member begins: with whom their answers are pooled (see `pooling`).
+        "pool": pooling.pool_of(access.participation)
+        if access.participation is not None and not step
+        else None,
     }
     return render(request, "surveys/answer/step.html", context, status=status)
 
@@ -136,6 +140,26 @@ def student(request: HttpRequest) -> HttpResponse:
         # The code form itself was posted: start at the introduction.
         return _page(request, access, answering.new_state(access), 0)
     return _respond(request, access)
+
+
+@never_cache
+@require_POST
+def group(request: HttpRequest, token: str) -> HttpResponse:
+    """ "This group is not right": recorded instead of an answer; the link stays usable."""
+    try:
+        access = answering.staff_access(token)
+    except AnswerError as error:
+        return _problem(request, error)
+    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        language = access.participation.user.language  # type: ignore[union-attr]
+        translation.activate(language if language in SUPPORTED else settings.LANGUAGE_CODE)
+    assert access.participation is not None
+    pooling.dispute(access.participation)
+    return render(
+        request,
+        "surveys/answer/disputed.html",
+        {"round": access.round, "team": access.target.team, "token": token},
+    )
 
 
 def thanks(request: HttpRequest) -> HttpResponse:
