@@ -199,7 +199,7 @@ class Writes:
         return int(count)
 
     def waiting(self, target_pk: int) -> int:
-        """How many sealed answers of this team or class wait for release (this one included)."""
+        """How many sealed answers of this team or class wait for release."""
         return self._count(PendingResponse, target_pk)
 
     def insert_submission(self, key_hash: str, round_pk: int) -> None:

@@ -260,28 +260,23 @@ def submit(access: Access, state: dict[str, Any]) -> None:
     class, so there the form's one-time key in `Submission` tells a double click apart from
     the next student: a second insert of the key fails and the answers are already stored.
 
-    The answers are stored sealed, waiting for release (`release.py`): the transaction that
-    uses up the link must not be the one that writes a readable response. Once at least the
-    threshold of the team or class are waiting, they are released together, in a
-    transaction of their own after this one has committed (a failed release loses nothing:
-    the next submit or the round's closing releases them).
+    The answers are stored sealed, waiting for release (`release.py`): a readable response
+    is written only together with at least the threshold of its team or class, by the
+    submit that completes the batch.
     """
     answers = validate_complete(access, state["answers"])
     # The round was read moments ago in this request (`_finish`); checking it again here
     # covers a submit that crosses midnight, without reading the round a second time.
     _check_open(access.round)
-    sealed = release.seal(access.round.pk, answers)
+    round_ = access.round
     try:
         with transaction.atomic(), answer_sql.Writes() as db:
             if access.kind == "class":
-                db.insert_submission(hash_secret(str(state["key"])), access.round.pk)
+                db.insert_submission(hash_secret(str(state["key"])), round_.pk)
             _claim(access, db)
-            db.insert_pending(access.round.pk, access.target.pk, sealed)
-            waiting = db.waiting(access.target.pk)
+            release.accept(db, round_.pk, access.target.pk, round_.anonymity_threshold, answers)
     except IntegrityError:
         return  # the same form was submitted before: its answers are already stored
-    if waiting >= access.round.anonymity_threshold:
-        release.release_ready(access.target.pk, access.round.anonymity_threshold)
 
 
 def _claim(access: Access, db: answer_sql.Writes) -> None:

@@ -215,8 +215,9 @@ class PendingResponse(models.Model):
     are sealed with a key derived from the application's secret (never stored in the
     database) and padded to one length per round: whoever holds the database sees that a
     person's submit left *a* sealed row, not what it holds. `surveys/release.py` later opens
-    a whole batch, writes the responses in a shuffled order in one transaction of its own,
-    and deletes these rows (docs/anonymity.md)."""
+    a whole batch, writes the responses in a shuffled order in one transaction (the submit
+    that completes the batch, or the round's closing), and deletes these rows
+    (docs/anonymity.md)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")

@@ -4,18 +4,19 @@ Whoever holds the database (its files, a backup, the write-ahead log) but not th
 application's secret key must not be able to tell which answers a person gave. A submit uses
 up the personal link or code and stores the answers in one transaction, so on PostgreSQL the
 two rows share a transaction id (`xmin`), and on SQLite rows follow the order of submission.
-Therefore a submit never writes a readable answer:
+Therefore a submit never writes one readable answer on its own:
 
 1. **Submit** (`answering.submit`): the link or code is used up and the answers are stored in
    `PendingResponse`, sealed with AES-GCM under a key derived from `SECRET_KEY` (never in the
    database) and encoded to one fixed length per round, so not even the length of the sealed
    text says anything about the answers. AES-GCM and not Fernet, because a Fernet token
    carries the moment of encryption in the clear.
-2. **Release** (`release_ready`): once at least the round's threshold of one team or class are
-   waiting, one transaction opens them all, writes them as responses in a random order
+2. **Release** (`accept`): the submit that brings one team or class to the round's threshold
+   opens the waiting answers, writes them with its own as responses in a random order
    (random primary keys, shuffled insertion, the week of the release) and deletes the pending
-   rows. All responses of a batch share that transaction's id and sit in the table in an
-   order unrelated to the order of submission.
+   rows. All responses of a batch share that transaction's id, so a join on it names at
+   least the threshold of answers, and they sit in the table in an order unrelated to the
+   order of submission.
 3. **Closing** (`settle`): what is still waiting when the round closes is released then, in
    one batch per team or class, however small; the figures of such a group stay hidden when
    it has fewer answers than the threshold.
@@ -34,6 +35,7 @@ import logging
 import secrets
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -89,9 +91,25 @@ def unseal(round_pk: int, sealed: str) -> list[int | None] | None:
     return None
 
 
-def release_ready(target_pk: int, threshold: int) -> int:
-    """Release the team's or class's waiting answers if at least `threshold` are waiting."""
-    return _release(target_pk, max(1, threshold))
+def accept(
+    db: answer_sql.Writes, round_pk: int, target_pk: int, threshold: int, answers: list[int]
+) -> None:
+    """Store one accepted answer, inside the submit's transaction (after the link or code is
+    used up): sealed, to wait; or, when it completes a batch of at least the threshold,
+    together with the waiting ones as responses in a random order.
+
+    The submit that completes a batch releases it: all responses of the batch then share
+    that submit's transaction id, so a join on it names a batch of at least the threshold
+    and never one answer, which is all that the order of transaction ids says anyway (every
+    submit since the previous batch is in this one). Releasing in a transaction of its own
+    would cost a commit per batch and tell nothing less.
+    """
+    if db.waiting(target_pk) + 1 >= threshold:
+        taken = _take(db, target_pk)
+        if len(taken) + 1 >= threshold:
+            _write(db, round_pk, target_pk, taken, answers)
+            return
+    db.insert_pending(round_pk, target_pk, seal(round_pk, answers))
 
 
 def settle(round_: Round) -> int:
@@ -113,27 +131,45 @@ def settle_closed_rounds() -> int:
 
 
 def _release(target_pk: int, minimum: int) -> int:
-    # In plain SQL like the submit (`answer_sql.py`): a release follows every few submits.
     with transaction.atomic(), answer_sql.Writes() as db:
-        # Two submits that both see enough waiting answers must not release one answer
-        # twice: each release locks the rows it takes and skips rows another release holds.
-        # No lock on the team or class row: the submits' foreign-key checks share-lock it
-        # when they commit, and a lock here would deadlock with them.
-        opened = []
-        round_pk = 0
-        for pk, round_pk, sealed in db.take_waiting(target_pk):
-            answers = unseal(round_pk, sealed)
-            if answers is None:
-                # Sealed under a key this application no longer has: leave it (the row says
-                # nothing) rather than lose or guess it, and say so without any content.
-                logger.warning("A waiting answer could not be opened with the current keys.")
-                continue
-            opened.append((pk, answers))
-        if not opened or len(opened) < minimum:
+        taken = _take(db, target_pk)
+        if not taken or len(taken) < minimum:
             return 0
-        secrets.SystemRandom().shuffle(opened)
-        # A team or class belongs to one round, so every waiting row names the same one.
-        week = week_of(timezone.localdate())
-        db.insert_responses(round_pk, target_pk, [answers for _pk, answers in opened], week)
-        db.delete_pending([pk for pk, _answers in opened])
-        return len(opened)
+        _write(db, taken[0][1], target_pk, taken)
+        return len(taken)
+
+
+def _take(db: answer_sql.Writes, target_pk: int) -> list[tuple[Any, int, list[int | None]]]:
+    """The team's or class's waiting answers, opened: (row id, round, answers).
+
+    Two submits that both complete a batch must not release one answer twice: each locks
+    the rows it takes and skips rows another holds (no lock on the team or class row: the
+    submits' foreign-key checks share-lock it when they commit, and a lock here would
+    deadlock with them)."""
+    opened = []
+    for pk, round_pk, sealed in db.take_waiting(target_pk):
+        answers = unseal(round_pk, sealed)
+        if answers is None:
+            # Sealed under a key this application no longer has: leave it (the row says
+            # nothing) rather than lose or guess it, and say so without any content.
+            logger.warning("A waiting answer could not be opened with the current keys.")
+            continue
+        opened.append((pk, round_pk, answers))
+    return opened
+
+
+def _write(
+    db: answer_sql.Writes,
+    round_pk: int,
+    target_pk: int,
+    taken: list[tuple[Any, int, list[int | None]]],
+    *more: list[int],
+) -> None:
+    """Write a batch as responses in a random order, with the week of today, and delete the
+    waiting rows it came from. (A team or class belongs to one round.)"""
+    batch: list[list[int | None] | list[int]] = [answers for _pk, _round, answers in taken]
+    batch += more
+    secrets.SystemRandom().shuffle(batch)
+    db.insert_responses(round_pk, target_pk, batch, week_of(timezone.localdate()))
+    if taken:
+        db.delete_pending([pk for pk, _round, _answers in taken])
