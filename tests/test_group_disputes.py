@@ -19,6 +19,7 @@ from dramaturg.schools import teams
 from dramaturg.schools.models import Membership, Team
 from dramaturg.surveys.models import Participation, Response, RoundTarget
 from dramaturg.surveys.results import round_results
+from dramaturg.surveys.services import close_round
 from tests.helpers import english
 from tests.personas import join, make_user
 from tests.survey_helpers import answer_all, personal_links, staff_round
@@ -163,23 +164,31 @@ def world_client():
 
 
 def test_a_disputed_team_shows_no_figure_and_says_why(world, client_for):
-    # Five of a team of nine answer, then one more says the group is not right: from then
-    # on the team shows no rate and no figure in this round, and the page says why.
-    members = [make_user(f"lid{n}@vuurtoren.test", f"Lid {n}") for n in range(7)]
-    for user in members:
+    # Two teams of nine and six; five answer in each, and in the first a sixth person says
+    # the group is not right. When the round closes the second team shows its rate and
+    # figures, the first nothing, and the page says why.
+    middle = Team.objects.create(school=world.school, name="Middenbouw")
+    first = [make_user(f"lid{n}@vuurtoren.test", f"Lid {n}") for n in range(7)]
+    second = [make_user(f"midden{n}@vuurtoren.test", f"Midden {n}") for n in range(6)]
+    for user in first:
         join(user, world.school, "member", world.team_a)
-    round_ = staff_round(world, [world.team_a])
+    for user in second:
+        join(user, world.school, "member", middle)
+    round_ = staff_round(world, [world.team_a, middle])
     links = personal_links(round_)
-    for user in members[:5]:
+    for user in [*first[:5], *second[:5]]:
         assert answer_all(world_client(), links[user.pk]).status_code == 302
+    world_client().post(links[first[6].pk] + "group/")
+    close_round(world.leader, round_)
     url = reverse("surveys:round_detail", args=[world.school.slug, round_.pk])
-    before = text(english(client_for(world.leader)).get(url))
-    assert "5 of 9 (56%)" in before
-    world_client().post(links[members[6].pk] + "group/")
-    after = text(english(client_for(world.leader)).get(url))
-    assert "5 of 9" not in after
-    assert "Reason: someone in the team said the group is not right." in after
+    page = text(english(client_for(world.leader)).get(url))
+    assert "5 of 6 (83%)" in page
+    assert "5 of 9" not in page
+    assert "Reason: someone in the team said the group is not right." in page
     found = round_results(round_)
-    [target] = found.targets
-    assert (target.answered, target.hidden) == (None, "disputed")
-    assert all(scale.groups[target.id].suppressed for scale in found.scales)
+    disputed = found.target_of_team(world.team_a.pk)
+    shown = found.target_of_team(middle.pk)
+    assert (disputed.answered, disputed.hidden) == (None, "disputed")
+    assert (shown.answered, shown.hidden) == (5, None)
+    assert all(scale.groups[disputed.id].suppressed for scale in found.scales)
+    assert not any(scale.groups[shown.id].suppressed for scale in found.scales)

@@ -21,8 +21,9 @@ from dramaturg.core.localized import pick_text
 from dramaturg.reports import exporters
 from dramaturg.reports.xlsx import SheetTitles
 from dramaturg.schools.models import Team
-from dramaturg.surveys.models import Participation, Response, week_of
+from dramaturg.surveys.models import Participation, Response, Round, week_of
 from dramaturg.surveys.results import round_results
+from dramaturg.surveys.services import close_round
 from tests.helpers import english
 from tests.survey_helpers import add_members, scale_score, staff_round, student_round
 
@@ -65,6 +66,13 @@ def answer(round_, target, count: int) -> None:
     Participation.objects.filter(pk__in=done).update(answered=True)
 
 
+def closed(round_):
+    """Close the round today: figures exist only once a round has closed."""
+    round_.closed_early_on = timezone.localdate()
+    Round.objects.filter(pk=round_.pk).update(closed_early_on=round_.closed_early_on)
+    return round_
+
+
 def three_teams(world, small: bool = True):
     middle = Team.objects.create(school=world.school, name="Middenbouw")
     add_members(world, world.team_b, 7)  # Bovenbouw: 8 with Jet
@@ -73,7 +81,7 @@ def three_teams(world, small: bool = True):
     round_ = staff_round(world, teams, instruments=INSTRUMENTS)
     for target in round_.targets.select_related("team"):
         answer(round_, target, target.invited)
-    return round_
+    return closed(round_)
 
 
 def export_url(round_, key="results_xlsx"):
@@ -217,8 +225,14 @@ def test_iccs_are_shown_when_no_team_is_hidden(world, client_for):
 
 def test_a_round_without_answers_exports_its_codebook(world, client_for):
     round_ = staff_round(world, [world.team_a], instruments=INSTRUMENTS)
-    workbook = download(english(client_for(world.leader)), round_)
+    client = english(client_for(world.leader))
+    workbook = download(client, round_)
     assert workbook.sheetnames == [*EN_SCALE_SHEETS, "Response rate", "Codebook"]
+    # While the round is open no sheet holds a figure, whether anyone answered or not.
+    opened = rows(workbook["Task analysis"])
+    assert any(str(text).startswith("The figures appear once the round") for text, _v in opened)
+    close_round(world.leader, round_)
+    workbook = download(client, round_)
     assert ("Nobody has answered yet.", None) in rows(workbook["Task analysis"])
 
 
@@ -226,6 +240,7 @@ def test_a_student_round_has_a_row_per_class(world, client_for):
     round_ = student_round(world, sizes=(20, 20))
     for target in round_.targets.all():
         answer(round_, target, 6)
+    closed(round_)
     workbook = download(english(client_for(world.leader)), round_)
     sheet = workbook.worksheets[0]
     assert row_of(sheet, "Class")[1:3] == ("n", "Mean")
@@ -306,6 +321,7 @@ def test_a_team_name_that_looks_like_a_formula_stays_text(world, client_for):
     add_members(world, world.team_b, 5)
     round_ = staff_round(world, [world.team_b])
     answer(round_, round_.targets.get(), 6)
+    closed(round_)
     response = client_for(world.leader).get(export_url(round_))
     workbook = load_workbook(io.BytesIO(response.content))
     cells = [c for s in workbook.worksheets for row in s.iter_rows() for c in row]

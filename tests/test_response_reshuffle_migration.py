@@ -65,11 +65,13 @@ def test_stored_responses_are_carried_over_in_a_new_order_with_new_keys(migrator
 
     new = migrator.apply_tested_migration(AFTER)
     moved = new.apps.get_model("surveys", "Response").objects
-    # Nothing lost or changed: the same answers per round, the same team and week.
+    # Nothing lost or changed: the same answers per round and team; the week is now the
+    # Monday of the week the round opened (1 October 2025 was a Wednesday), as for every
+    # response from now on.
     for round_pk, expected in answers.items():
         stored = list(moved.filter(round_id=round_pk).values_list("answers", flat=True))
         assert sorted(stored) == sorted(expected)
-    assert set(moved.values_list("week", flat=True)) == {dt.date(2025, 10, 6)}
+    assert set(moved.values_list("week", flat=True)) == {dt.date(2025, 9, 29)}
     after = _ordered(table)
     # New keys, and an order unrelated to the order of submission (thirty in the same order
     # twice would happen by chance once in 30! × 30! migrations).

@@ -54,12 +54,12 @@ def test_the_database_cannot_link_a_person_or_code_to_an_answer(world):
     for _n in range(2):
         answer_all(Client(), reverse("answer:student"), extra={"code": shared})
 
-    # Six staff answered: one batch of five was released, the sixth waits, sealed, as do
-    # the students' five (fewer than the threshold in their classes).
-    assert Response.objects.count() == 5
+    # Eleven answered, none released: a team or class releases only once twice the
+    # threshold wait, and keeps the threshold back. Until then all wait sealed.
+    assert Response.objects.count() == 0
     pending_columns, pending = _rows(PendingResponse)
     assert set(pending_columns) == {"id", "round_id", "target_id", "sealed"}
-    assert len(pending) == 6
+    assert len(pending) == 11
     for round_ in (staff, students, Round.objects.get(targets__class_code=shared)):
         close_round(world.leader, round_)
     assert not PendingResponse.objects.exists()
@@ -112,14 +112,18 @@ def test_a_team_of_four_gets_no_figures_and_no_response_rate(world):
         assert all(figure.suppressed for figure in result.groups.values())
 
 
-def test_figures_appear_once_the_threshold_is_met(world):
+def test_figures_appear_once_the_round_closes_with_the_threshold_met(world):
     add_members(world, world.team_a, 5)
     round_ = staff_round(world, [world.team_a])
     links = list(personal_links(round_).values())
     for link in links[:4]:
         answer_all(Client(), link, value=4)
-    assert all(r.total.suppressed for r in round_results(round_).scales)
     answer_all(Client(), links[4], value=2)
+    # While the round is open, no figure at all: one shown now could be subtracted later.
+    found = round_results(round_)
+    assert not found.closed
+    assert all(r.total.suppressed for r in found.scales)
+    close_round(world.leader, round_)
     results = round_results(round_).scales
     assert not results[0].total.suppressed
     assert results[0].total.n == 5

@@ -87,30 +87,32 @@ def test_single_use_codes_cannot_be_matched_to_answers_by_row_order_or_transacti
     for number, code in enumerate(codes):
         expected.append(_signature(number, width))
         _submit(answering.student_access(code, submitting=True), expected[-1])
-    assert not PendingResponse.objects.exists()  # 60 = twelve batches of the threshold (5)
+    # From the tenth answer on, every fifth releases five of the ten waiting, chosen at
+    # random; five always stay back, so the closing releases five too.
+    assert (Response.objects.count(), PendingResponse.objects.count()) == (55, 5)
+    close_round(world.leader, round_)
+    assert not PendingResponse.objects.exists()
 
     rows = _physical_rows(Response._meta.db_table, "answers")
     submitted = [expected.index(_answers(row[0])) for row in rows]
     assert sorted(submitted) == list(range(60))  # every answer is there, unchanged
-    # Within each batch of five the rows lie in a shuffled order: guessing "the k-th row is
-    # the k-th slip" fails. (Twelve batches all in order would happen by chance once in
-    # 120^12 runs.)
+    # Guessing "the k-th row is the k-th slip" fails: within each batch of five the rows lie
+    # in a shuffled order, and which five a batch holds is drawn at random. (All twelve
+    # batches in the order of submission would happen by chance once in 120^12 runs.)
     batches = [submitted[start : start + 5] for start in range(0, 60, 5)]
-    assert sorted(sorted(batch) for batch in batches) == [
-        list(range(start, start + 5)) for start in range(0, 60, 5)
-    ]
     in_order = [batch for batch in batches if batch == sorted(batch)]
     assert len(in_order) < 12
     guessed = sum(1 for position, number in enumerate(submitted) if position == number)
     assert guessed < 36
     if POSTGRES:
-        # Each batch was written by one transaction, the submit that completed it: a join of
-        # used slips and responses on the transaction id names five answers, never one.
-        batches = Counter(row[1] for row in rows)
-        assert sorted(batches.values()) == [5] * 12
-        slips = Counter(_xmins(StudentCode._meta.db_table))
-        assert all(batches.get(xmin, 0) in (0, 5) for xmin in slips)
-        assert sum(1 for xmin in slips if xmin in batches) == 12
+        # Each batch was written by one transaction (eleven by the submit that released it,
+        # the last by the closing): a join of used slips and responses on the transaction
+        # id names five answers, never one.
+        batches_by_xmin = Counter(row[1] for row in rows)
+        assert sorted(batches_by_xmin.values()) == [5] * 12
+        slips = _xmins(StudentCode._meta.db_table)
+        assert all(batches_by_xmin.get(xmin, 0) in (0, 5) for xmin in slips)
+        assert sum(1 for xmin in set(slips) if xmin in batches_by_xmin) == 11
 
 
 @pytest.mark.django_db(transaction=True)
@@ -125,14 +127,16 @@ def test_personal_links_cannot_be_matched_to_answers_by_transaction_or_row_order
         expected[person.pk] = _signature(number, width, options=5)
         _submit(answering.staff_access(tokens[person.pk]), expected[person.pk])
     assert Participation.objects.filter(target__round=round_, answered=True).count() == 10
+    assert (Response.objects.count(), PendingResponse.objects.count()) == (5, 5)
+    close_round(world.leader, round_)
 
     rows = _physical_rows(Response._meta.db_table, "answers")
     assert sorted(map(str, (_answers(row[0]) for row in rows))) == sorted(
         map(str, expected.values())
     )
     if POSTGRES:
-        # The transaction that used up a link wrote a sealed row, or, for the fifth and the
-        # tenth, a whole batch of five: a join on it never names one person's answers.
+        # The transaction that used up a link wrote a sealed row, or, for the tenth, a batch
+        # of five; the closing wrote the other five: a join never names one person's answers.
         batches = Counter(row[1] for row in rows)
         assert sorted(batches.values()) == [5, 5]
         links = _xmins(Participation._meta.db_table)
@@ -169,8 +173,8 @@ def test_a_key_change_keeps_waiting_answers_through_the_fallback(world, settings
     assert Response.objects.get().answers == [3] * access.item_count
 
 
-def test_figures_and_rates_move_only_in_steps_of_the_threshold(world, client_for):
-    people = [world.teacher, world.culture_carrier, *add_members(world, world.team_a, 6)]
+def test_rates_move_only_in_batches_and_figures_wait_for_the_closing(world, client_for):
+    people = [world.teacher, world.culture_carrier, *add_members(world, world.team_a, 10)]
     round_ = staff_round(world, [world.team_a])
     links = personal_links(round_)
     client = english(client_for(world.leader))
@@ -180,20 +184,25 @@ def test_figures_and_rates_move_only_in_steps_of_the_threshold(world, client_for
         html = client.get(address).content.decode()
         return re.sub(r'"csrfmiddlewaretoken" value="[^"]+"', "", html)  # new on every page
 
-    for person in people[:4]:
+    for person in people[:9]:
         answer_all(Client(), links[person.pk], value=4)
-    assert "0 of 8" in shown()
-    assert len(accepted_answers(round_)) == 4
-    answer_all(Client(), links[people[4].pk], value=2)
-    assert "5 of 8 (62%)" in shown()
+    assert "0 of 12" in shown()
+    assert len(accepted_answers(round_)) == 9
+    # The tenth answer releases five of the ten; five stay back.
+    answer_all(Client(), links[people[9].pk], value=2)
+    page = shown()
+    assert "5 of 12 (42%)" in page
+    assert "The figures appear once the round has closed" in page
+    assert '<table class="results"' not in page
     # Two more answers arrive: a leader watching the page sees nothing move.
-    before = shown()
-    for person in people[5:7]:
+    for person in people[10:12]:
         answer_all(Client(), links[person.pk], value=1)
-    assert shown() == before
-    # When the round closes, the last two count as well.
+    assert shown() == page
+    # When the round closes, the seven that waited count as well, and the figures appear.
     close_round(world.leader, round_)
-    assert "7 of 8 (88%)" in shown()
+    page = shown()
+    assert "12 of 12 (100%)" in page
+    assert '<table class="results"' in page
 
 
 @pytest.mark.parametrize("closing", ["early", "by date"])

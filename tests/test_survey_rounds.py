@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from dramaturg.cards.services import consent, content
 from dramaturg.schools.models import StudentGroup, Team
 from dramaturg.surveys.models import Participation, Response, Round, week_of
+from dramaturg.surveys.services import close_round
 from tests.helpers import english
 from tests.survey_helpers import (
     add_members,
@@ -206,6 +207,7 @@ def test_detail_shows_a_rate_only_for_teams_at_the_threshold(world, client_for):
     team_b = Participation.objects.filter(target__round=round_, target__team=world.team_b)
     for participation in team_b:
         answer_all(Client(), links[participation.user_id])
+    close_round(world.leader, round_)  # five answers wait until the round closes
     html = page(english(client_for(world.leader)).get(url("round_detail", world, round_.pk)))
     assert "5 of 5 (100%)" in html
     assert html.count("Hidden to protect anonymity: fewer than 5 people") == 2
@@ -233,7 +235,9 @@ def test_remind_mails_only_who_has_not_answered_and_names_nobody(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url("round_remind", world, round_.pk), follow=True)
     html = page(response)
-    assert "Reminder sent to 4 people." in html
+    # No count: how many were reminded is how many have submitted, right now.
+    assert "A reminder went to everyone who has not answered yet." in html
+    assert "4 people" not in html
     recipients = sorted(m.to[0] for m in mail.outbox)
     assert recipients == sorted([world.teacher2.email, *(m.email for m in members[1:])])
     assert members[0].email not in recipients
@@ -366,6 +370,7 @@ def test_results_show_figures_with_two_decimals_and_hide_small_groups(world, cli
         for n in range(count):
             answers = [value if n % 2 else value - 1 or 1] * items
             Response.objects.create(round=round_, target=target, answers=answers, week=week)
+    close_round(world.leader, round_)  # figures appear only once the round has closed
     html = page(english(client_for(world.leader)).get(url("round_detail", world, round_.pk)))
     assert "no figure, to protect anonymity" in html
     assert "means: no figure, to protect anonymity" in html
@@ -397,6 +402,7 @@ def test_the_total_is_shown_only_when_it_cannot_reveal_a_small_team(world, clien
     ):
         for _n in range(count):
             Response.objects.create(round=round_, target=target, answers=[3] * items, week=week)
+    close_round(world.leader, round_)
     client = english(client_for(world.leader))
     html = page(client.get(url("round_detail", world, round_.pk)))
     # Everyone (7) is shown; team_b's 5 is hidden too, or 7 - 5 would give team_a's 2 away.

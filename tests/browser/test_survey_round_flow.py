@@ -231,8 +231,8 @@ def test_team_answers_a_round_and_a_student_answers_on_a_phone(school, new_conte
     expect_step(bert, 2)
     walk_steps(bert, instrument, attitude=5, start=2)
 
-    # Two answers wait, sealed, for a batch of the threshold: the leader sees neither a
-    # response nor a figure move yet.
+    # Two answers wait, sealed (a team releases only once twice the threshold wait): the
+    # leader sees neither a response nor a figure move.
     visit(leader, detail)
     expect(rates.get_by_role("row", name=re.compile(TEAM))).to_contain_text(
         nl("%(answered)s of %(invited)s (%(percent)s%%)", answered=0, invited=4, percent=0)
@@ -241,13 +241,26 @@ def test_team_answers_a_round_and_a_student_answers_on_a_phone(school, new_conte
     expect(table).to_have_count(0)
     suppressed = table.locator(".visually-hidden", has_text=nl("no figure, to protect anonymity"))
 
-    # Teacher 3 answers: the threshold is reached, the three answers are released together
-    # and the figures appear.
+    # Teacher 3 answers; still nothing moves while the round is open.
     cor = new_context().new_page()
     begin(cor, links[TEACHERS[2]])
     walk_steps(cor, instrument, attitude=4)
-
     visit(leader, detail)
+    expect(rates.get_by_role("row", name=re.compile(TEAM))).to_contain_text(
+        nl("%(answered)s of %(invited)s (%(percent)s%%)", answered=0, invited=4, percent=0)
+    )
+    expect(figures).to_contain_text(
+        nl(
+            "The figures appear once the round has closed, so that nobody can work out an "
+            "answer by watching them change."
+        )
+    )
+
+    # The leader closes the round: the three answers are released together and the figures
+    # appear (three meet the threshold).
+    leader.get_by_role("button", name=nl("Close the round now")).click()
+    expect(leader).to_have_url(re.compile(rf"{detail}$"))
+    check_a11y(leader)
     expect(rates.get_by_role("row", name=re.compile(TEAM))).to_contain_text(
         nl("%(answered)s of %(invited)s (%(percent)s%%)", answered=3, invited=4, percent=75)
     )

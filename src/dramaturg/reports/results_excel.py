@@ -27,6 +27,13 @@ from dramaturg.surveys import results
 from dramaturg.surveys.models import Round
 
 
+def figures_after_closing() -> str:
+    return _(
+        "The figures appear once the round has closed, so that nobody can work out an answer "
+        "by watching them change."
+    )
+
+
 def hidden_text() -> str:
     return _("hidden to protect anonymity")
 
@@ -108,12 +115,15 @@ def write_scale(
     _notes(sheet, round_)
 
 
-def write_empty_scale(sheet: Sheet, round_: Round, scale: results.ScaleResult) -> None:
+def write_empty_scale(sheet: Sheet, round_: Round, found: results.RoundResults, scale) -> None:
     sheet.title(pick_text(scale.title))
     sheet.write(_("Questionnaire"), pick_text(scale.instrument_title))
     _round_facts(sheet, round_)
     sheet.blank()
-    sheet.write(_("Nobody has answered yet."))
+    if not found.closed:
+        sheet.write(figures_after_closing())
+    else:
+        sheet.write(_("Nobody has answered yet."))
 
 
 def write_rates(sheet: Sheet, round_: Round, found: results.RoundResults) -> None:
@@ -154,10 +164,10 @@ def results_workbook(round_: Round) -> Workbook:
         title = titles.take(pick_text(scale.title))
         sheet_of[(scale.instrument, scale.scale)] = title
         sheet = Sheet(workbook.create_sheet(title), widths)
-        if found.has_answers:
+        if found.has_answers and found.closed:
             write_scale(sheet, round_, found, scale)
         else:
-            write_empty_scale(sheet, round_, scale)
+            write_empty_scale(sheet, round_, found, scale)
     write_rates(Sheet(workbook.create_sheet(rates_title), (34, 12, 12, 14)), round_, found)
     codebook = Sheet(workbook.create_sheet(codebook_title), (44, 80, 30), wrap=(2,))
     write_codebook(codebook, round_, instruments, sheet_of)

@@ -274,7 +274,7 @@ def submit(access: Access, state: dict[str, Any]) -> None:
             if access.kind == "class":
                 db.insert_submission(hash_secret(str(state["key"])), round_.pk)
             _claim(access, db)
-            release.accept(db, round_.pk, access.target.pk, round_.anonymity_threshold, answers)
+            release.accept(db, round_, access.target.pk, answers)
     except IntegrityError:
         return  # the same form was submitted before: its answers are already stored
 

@@ -195,8 +195,8 @@ class Response(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="responses")
     target = models.ForeignKey(RoundTarget, on_delete=models.CASCADE, related_name="responses")
     answers = models.JSONField()
-    # Monday of the week in which the answer was released (with at least the threshold of
-    # its group at once): enough to see a trend, too coarse to match a moment.
+    # Monday of the week the round opened, the same for every response of a round: a date of
+    # submission or release would date a person or a batch (see release.py).
     week = models.DateField()
 
     class Meta:

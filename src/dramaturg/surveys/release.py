@@ -11,18 +11,20 @@ Therefore a submit never writes one readable answer on its own:
    database) and encoded to one fixed length per round, so not even the length of the sealed
    text says anything about the answers. AES-GCM and not Fernet, because a Fernet token
    carries the moment of encryption in the clear.
-2. **Release** (`accept`): the submit that brings one team or class to the round's threshold
-   opens the waiting answers, writes them with its own as responses in a random order
-   (random primary keys, shuffled insertion, the week of the release) and deletes the pending
-   rows. All responses of a batch share that transaction's id, so a join on it names at
-   least the threshold of answers, and they sit in the table in an order unrelated to the
-   order of submission.
-3. **Closing** (`settle`): what is still waiting when the round closes is released then, in
-   one batch per team or class, however small; the figures of such a group stay hidden when
-   it has fewer answers than the threshold.
+2. **Release** (`accept`): the submit that brings one team or class to twice the round's
+   threshold waiting releases all but a threshold of them, chosen at random: it writes them
+   as responses in a random order (random primary keys, shuffled insertion, the week the
+   round opened) and deletes their pending rows. All responses of a batch share that
+   transaction's id, so a join on it names at least the threshold of answers, and they sit
+   in the table in an order unrelated to the order of submission.
+3. **Closing** (`settle`): what still waits when the round closes is released then, in one
+   batch per team or class. Because a threshold is always kept back, that batch holds at
+   least the threshold too, unless the team never got that far: then it is the team's whole
+   set, released at once (and its figures stay hidden below the threshold).
 
-Because responses appear only in batches, a round's figures and response rates move in steps
-of at least the threshold: a leader watching an open round cannot see one answer arrive.
+Because responses appear only in batches, response rates move in steps of at least the
+threshold, and no two moments differ by fewer people: not two backups, not the rates before
+and after closing. Figures are shown only once a round has closed (`results.py`).
 The old keys in `SECRET_KEY_FALLBACKS` can still open what was sealed before a key change.
 """
 
@@ -41,7 +43,6 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from dramaturg.surveys import answer_sql
 from dramaturg.surveys.models import PendingResponse, Round, week_of
@@ -91,25 +92,36 @@ def unseal(round_pk: int, sealed: str) -> list[int | None] | None:
     return None
 
 
-def accept(
-    db: answer_sql.Writes, round_pk: int, target_pk: int, threshold: int, answers: list[int]
-) -> None:
-    """Store one accepted answer, inside the submit's transaction (after the link or code is
-    used up): sealed, to wait; or, when it completes a batch of at least the threshold,
-    together with the waiting ones as responses in a random order.
+def accept(db: answer_sql.Writes, round_: Round, target_pk: int, answers: list[int]) -> None:
+    """Store one accepted answer inside the submit's transaction, after the link or code is
+    used up: sealed, to wait; or, once twice the threshold of the team or class wait (this
+    answer included), release all but a threshold of them, chosen at random.
 
-    The submit that completes a batch releases it: all responses of the batch then share
-    that submit's transaction id, so a join on it names a batch of at least the threshold
-    and never one answer, which is all that the order of transaction ids says anyway (every
-    submit since the previous batch is in this one). Releasing in a transaction of its own
-    would cost a commit per batch and tell nothing less.
+    Keeping a threshold waiting means the round's closing, which releases whatever waits,
+    always adds at least the threshold too (unless the team never reached twice the
+    threshold: then the closing releases the team's whole set at once). So every batch a
+    team gets holds at least the threshold, and nobody can take two moments (two backups,
+    or the rates before and after closing) and subtract to reach fewer people.
+
+    The submit that releases a batch writes it in its own transaction: a join on that
+    transaction's id names a batch of at least the threshold and never one answer, which is
+    no more than the order of transaction ids says anyway. A release of its own would cost a
+    commit per batch and tell nothing less.
     """
-    if db.waiting(target_pk) + 1 >= threshold:
-        taken = _take(db, target_pk)
-        if len(taken) + 1 >= threshold:
-            _write(db, round_pk, target_pk, taken, answers)
+    threshold = round_.anonymity_threshold
+    if db.waiting(target_pk) + 1 >= 2 * threshold:
+        pool: list[tuple[Any, list[int | None] | list[int]]] = [
+            (pk, opened) for pk, _round, opened in _take(db, target_pk)
+        ]
+        pool.append((None, answers))  # this submit's own answer, not stored yet
+        if len(pool) >= 2 * threshold:
+            secrets.SystemRandom().shuffle(pool)
+            out, keep = pool[:-threshold], pool[-threshold:]
+            _write(db, round_, target_pk, out)
+            if any(pk is None for pk, _a in keep):
+                db.insert_pending(round_.pk, target_pk, seal(round_.pk, answers))
             return
-    db.insert_pending(round_pk, target_pk, seal(round_pk, answers))
+    db.insert_pending(round_.pk, target_pk, seal(round_.pk, answers))
 
 
 def settle(round_: Round) -> int:
@@ -121,22 +133,19 @@ def settle(round_: Round) -> int:
         .values_list("target_id", flat=True)
         .distinct()
     )
-    return sum(_release(target_pk, 1) for target_pk in sorted(set(waiting)))
+    released = 0
+    for target_pk in sorted(set(waiting)):
+        with transaction.atomic(), answer_sql.Writes() as db:
+            taken = _take(db, target_pk)
+            _write(db, round_, target_pk, [(pk, answers) for pk, _r, answers in taken])
+            released += len(taken)
+    return released
 
 
 def settle_closed_rounds() -> int:
     """Release what waits in every round that has closed (`dramaturg release_answers`)."""
     rounds = Round.objects.filter(pk__in=PendingResponse.objects.values_list("round_id", flat=True))
     return sum(settle(round_) for round_ in rounds)
-
-
-def _release(target_pk: int, minimum: int) -> int:
-    with transaction.atomic(), answer_sql.Writes() as db:
-        taken = _take(db, target_pk)
-        if not taken or len(taken) < minimum:
-            return 0
-        _write(db, taken[0][1], target_pk, taken)
-        return len(taken)
 
 
 def _take(db: answer_sql.Writes, target_pk: int) -> list[tuple[Any, int, list[int | None]]]:
@@ -160,16 +169,20 @@ def _take(db: answer_sql.Writes, target_pk: int) -> list[tuple[Any, int, list[in
 
 def _write(
     db: answer_sql.Writes,
-    round_pk: int,
+    round_: Round,
     target_pk: int,
-    taken: list[tuple[Any, int, list[int | None]]],
-    *more: list[int],
+    batch: list[tuple[Any, list[int | None]]] | list[tuple[Any, list[int | None] | list[int]]],
 ) -> None:
-    """Write a batch as responses in a random order, with the week of today, and delete the
-    waiting rows it came from. (A team or class belongs to one round.)"""
-    batch: list[list[int | None] | list[int]] = [answers for _pk, _round, answers in taken]
-    batch += more
-    secrets.SystemRandom().shuffle(batch)
-    db.insert_responses(round_pk, target_pk, batch, week_of(timezone.localdate()))
+    """Write a batch as responses in a random order and delete the waiting rows it came from
+    (an entry without a row id is the releasing submit's own answer). Every response of a
+    round carries the week the round opened: the week of a release would date a batch, and
+    beside the reminder dates on the people's side that can narrow a batch down."""
+    if not batch:
+        return
+    rows = list(batch)
+    secrets.SystemRandom().shuffle(rows)
+    week = week_of(round_.opens_on)
+    db.insert_responses(round_.pk, target_pk, [answers for _pk, answers in rows], week)
+    taken = [pk for pk, _answers in rows if pk is not None]
     if taken:
-        db.delete_pending([pk for pk, _round, _answers in taken])
+        db.delete_pending(taken)

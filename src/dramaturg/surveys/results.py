@@ -18,8 +18,11 @@ every suppression rule is already applied in it, in one place:
   hidden, since they are computed over all groups and could help recover a hidden one. An
   item's mean is kept only when at least the threshold answered it other than "don't know".
 * **Counts** of answered come only from the released responses (`Response` rows per target),
-  never from used links or codes, so figures and rates move only when a batch of at least
-  the threshold is released (`surveys/release.py`).
+  never from used links or codes, so rates move only when a batch of at least the threshold
+  is released (`surveys/release.py`).
+* **Figures only after closing.** While a round is open (or not yet open) the object holds
+  the turnout, and its scales with every figure hidden (`closed` is False): nothing shown
+  before the end can be subtracted from the end.
 * **Rounding.** Means, standard deviations, alpha, rwg(j) and the ICCs are rounded to two
   decimals here, as the pages show them, so an export can never print more precision.
 
@@ -150,6 +153,7 @@ class RoundResults:
     targets: tuple[TargetTurnout, ...]
     scales: tuple[ScaleResult, ...] = field(default=())
     has_answers: bool = False  # whether anyone answered yet ("Nobody has answered yet.")
+    closed: bool = True  # figures exist only once the round has closed (all hidden before)
 
     @property
     def percent(self) -> int | None:
@@ -191,6 +195,7 @@ class RoundResults:
             "invited": self.invited,
             "answered": self.answered,
             "has_answers": self.has_answers,
+            "closed": self.closed,
             "targets": [
                 {
                     "id": t.id,
@@ -256,6 +261,7 @@ class RoundResults:
             targets,
             scales,
             data["has_answers"],
+            data.get("closed", True),  # only closed rounds' summaries are stored
         )
 
 
@@ -303,11 +309,17 @@ def _items(scale: Any, distribution: dict[str, list[int]] | None, threshold: int
 
 def round_results(round_: Round, *, scales: bool = True) -> RoundResults:
     """The round's figures, computed now (a closed round's are stored: `reports.summaries`).
-    With `scales=False` only the turnout (for lists of rounds), by the same rules.
+    With `scales=False` only the turnout (for lists of rounds), by the same rules; a round
+    that has not closed yet has its scales with every figure hidden.
     Queries: the targets, the participations (staff rounds), the responses and the
     instruments' card versions; for a closed round also whether answers still wait for
     release, which are then released first (`release.settle`)."""
     release.settle(round_)
+    # Figures only once the round has closed: a figure shown while answers still arrive
+    # could be subtracted from the final one (a scale's n can move by one in a batch, when
+    # the others answered "don't know"). The turnout moves in batches and is shown; the
+    # scales are there, every figure hidden.
+    closed = round_.status() == "closed"
     targets = list(round_.targets.select_related("team", "student_group"))
     threshold = round_.anonymity_threshold
     members = _members(round_, targets)
@@ -332,9 +344,17 @@ def round_results(round_: Round, *, scales: bool = True) -> RoundResults:
     )
     asked = len(set().union(*members.values())) if members else 0
     total = None if invited < threshold else len(rows)
-    figures = _scales(round_, rows, targets, set(why)) if scales else ()
+    figures = _scales(round_, rows if closed else [], targets, set(why)) if scales else ()
     return RoundResults(
-        round_.pk, threshold, asked, invited, total, turnout, figures, has_answers=bool(rows)
+        round_.pk,
+        threshold,
+        asked,
+        invited,
+        total,
+        turnout,
+        figures,
+        has_answers=bool(rows),
+        closed=closed,
     )
 
 

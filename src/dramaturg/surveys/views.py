@@ -120,7 +120,7 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         "disputed": list(round_.targets.filter(disputes__gt=0).select_related("team")),
         "instruments": [ri.instrument for ri in round_.instruments.all()],
         "student_url": services.student_url() if round_.mode == Round.Mode.STUDENTS else "",
-        "tables": result_tables(found) if found.has_answers else [],
+        "tables": result_tables(found) if found.has_answers and found.closed else [],
     }
     return render(request, "surveys/round_detail.html", context)
 
@@ -132,20 +132,13 @@ def round_remind(request: HttpRequest, round_id: int) -> HttpResponse:
     if round_.mode != Round.Mode.STAFF:
         raise Http404
     try:
-        count = services.remind(request.user, round_)
+        services.remind(request.user, round_)
     except RoundError as error:
         messages.error(request, str(error.message))
         return _detail(round_)
-    if count:
-        messages.success(
-            request,
-            ngettext(
-                "Reminder sent to %(count)s person.", "Reminder sent to %(count)s people.", count
-            )
-            % {"count": count},
-        )
-    else:
-        messages.success(request, _("Everyone has answered: no reminder was needed."))
+    # No count: how many were reminded is how many have submitted, at this moment, while the
+    # response rate moves only in batches (docs/anonymity.md).
+    messages.success(request, _("A reminder went to everyone who has not answered yet."))
     return _detail(round_)
 
 
