@@ -239,13 +239,22 @@ RANDOM = CASES["random_groups"]["results"]
 # Monte Carlo error: R's simulated mean and SD are within this many of their standard
 # errors of the exact values (a miss at 4.5 SE happens by chance about once in 150,000).
 SE_TOLERANCE = 4.5
-# The gamma shape is an approximation (the mean and SD are exact): at R's simulated lower
-# quantiles (1% to 50%) our share of random groups stays within 0.02 of the simulated
-# share for scales of several items (measured: 0.012 at most; simulation error 0.001 to
-# 0.0025). For a single 5-point item in groups of 6 the variance takes few values, the
-# simulated quantiles sit on those steps, and the gap reaches 0.035: hence 0.04 there.
-SHARE_TOLERANCE = 0.02
-SHARE_TOLERANCE_ONE_ITEM = 0.04
+# Both sides simulate the share of random groups at or below a value: R with 40,000 groups
+# (98,000 for rgr.agree), ours with 4,000 per size. At a share p the error of the two
+# together is sqrt(p (1 - p) (1/4000 + 1/40000)), at most 0.0083 (p = 0.5) and 0.0036 at
+# p = 0.05: 0.035 is more than 4 such errors everywhere.
+SHARE_TOLERANCE = 0.035
+
+
+def assert_share_matches(baseline, value: float, size, share: float) -> None:
+    """R's simulated `share` quantile `value`: our share at or below it is at least `share`,
+    and our share strictly below it at most `share` (both within the tolerance). With
+    discrete answers S takes few values, and R's quantile sits on one of them; this holds
+    there as well as for continuous S."""
+    at_most = float(np.mean(baseline.share_at_most(value, size)))
+    below = float(np.mean(baseline.share_at_most(value - 1e-9, size)))
+    assert at_most >= share - SHARE_TOLERANCE, f"at R's {share} quantile: {at_most}"
+    assert below <= share + SHARE_TOLERANCE, f"below R's {share} quantile: {below}"
 
 
 def _pool(name: str) -> np.ndarray:
@@ -264,13 +273,12 @@ def test_random_group_baseline_matches_the_simulation(entry: dict) -> None:
     size = entry["size"]
     assert abs(baseline.mean - entry["mean"]) <= SE_TOLERANCE * entry["mean_se"]
     assert abs(float(baseline.sd(size)) - entry["sd"]) <= SE_TOLERANCE * entry["sd_se"]
-    tolerance = SHARE_TOLERANCE if len(entry["items"]) > 1 else SHARE_TOLERANCE_ONE_ITEM
     for share, value in entry["quantiles"].items():
-        ours = float(baseline.share_at_most(value, size))
-        assert abs(ours - float(share)) <= tolerance, f"at R's {share} quantile: {ours}"
-        # quantile is the inverse of share_at_most.
-        back = baseline.share_at_most(baseline.quantile(float(share), size), size)
-        assert float(back) == pytest.approx(float(share), abs=1e-9)
+        assert_share_matches(baseline, value, size, float(share))
+        # Our own quantile: at least that share of our random groups stay at or below it.
+        assert float(baseline.share_at_most(baseline.quantile(float(share), size), size)) >= float(
+            share
+        )
 
 
 def test_random_group_baseline_matches_rgr_agree() -> None:
@@ -285,8 +293,7 @@ def test_random_group_baseline_matches_rgr_agree() -> None:
     assert abs(baseline.mean - reference["av_random_var"]) <= SE_TOLERANCE * summary["mean_se"]
     assert abs(mixture_sd - reference["sd_random_var"]) <= SE_TOLERANCE * summary["sd_se"]
     for share, value in summary["quantiles"].items():
-        ours = float(np.mean(baseline.share_at_most(value, sizes)))
-        assert abs(ours - float(share)) <= SHARE_TOLERANCE, f"at R's {share} quantile: {ours}"
+        assert_share_matches(baseline, value, sizes, float(share))
     # rgr.agree's z for the real companies, from the exact moments instead of simulated ones.
     real = reference["av_real_var"]
     z = (real - baseline.mean) / (mixture_sd / np.sqrt(len(sizes)))
