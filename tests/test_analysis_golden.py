@@ -1,7 +1,9 @@
-"""Our numbers against R's `psych` and `multilevel` on the golden files of
-tests/golden/analysis (made by scripts/golden/analysis_golden.R; see the README there):
-1e-6 for everything, 1e-3 for omega against psych's own optimiser (and 1e-6 against the
-exact minres solution the file also holds)."""
+"""Our numbers against R's `psych`, `multilevel`, `psychometric` and `effectsize` on the
+golden files of tests/golden/analysis (made by scripts/golden/analysis_golden.R; see the
+README there): 1e-6 for everything, 1e-3 for omega against psych's own optimiser (and 1e-6
+against the exact minres solution the file also holds), 1e-5 for Hedges' g's interval
+against effectsize's optimiser (1e-6 against the exact inversion). The random-group
+baseline is exact here and simulated in R: see `test_random_group_baseline_*`."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from dramaturg.analysis import (
     icc,
     keyed,
     minres_loadings,
+    random_group_baseline,
     scale_scores,
     summarise,
 )
@@ -72,7 +75,10 @@ def _summary(case: dict) -> dict:
 
 
 def test_every_case_is_covered() -> None:
-    assert set(CASES) == {*ANSWER_CASES, "bh1996_wellbeing", "synthetic_change"}
+    assert set(CASES) == {
+        *ANSWER_CASES,
+        *("bh1996_wellbeing", "synthetic_change", "random_groups"),
+    }
 
 
 @pytest.mark.parametrize("name", ANSWER_CASES)
@@ -90,6 +96,16 @@ def test_scale_and_groups_match_r(name: str) -> None:
     assert ours["scale"]["distribution"] == expected["item_distribution"]
     assert_close(ours["icc1"], expected["icc1"], "icc1")
     assert_close(ours["icc2"], expected["icc2"], "icc2")
+    assert ours["icc1_ci"] is not None
+    assert_close(ours["icc1_ci"][0], expected["icc1_ci95_low"], "icc1 ci low")
+    assert_close(ours["icc1_ci"][1], expected["icc1_ci95_high"], "icc1 ci high")
+    assert ours["icc1_ci"][0] <= ours["icc1"] <= ours["icc1_ci"][1]
+    assert ours["scale"]["n_complete"] == scale["n_complete"]
+    for item, value in scale["item_rest"].items():
+        assert_close(ours["scale"]["item_rest"][item], value, f"item-rest {item}")
+    assert ours["scale"]["negative_item_rest"] == [
+        item for item, value in scale["item_rest"].items() if value < 0
+    ]
 
     theirs = {g["group"]: g for g in expected["groups"]}
     assert {g["group"] for g in ours["groups"]} == set(theirs)
@@ -97,8 +113,24 @@ def test_scale_and_groups_match_r(name: str) -> None:
         reference = theirs[group["group"]]
         assert group["n"] == reference["n"]
         assert not group["suppressed"]
-        for key in ("mean", "sd", "rwg_j", "alpha", "reliability"):
+        assert group["n_complete"] == reference["n_complete"]
+        for key in ("mean", "sd", "rwg_j", "rwg_j_lindell", "alpha", "reliability"):
             assert_close(group[key], reference[key], f"group {group['group']} {key}")
+
+
+@pytest.mark.parametrize("name", [name for name in ANSWER_CASES if CASES[name]["reverse"]])
+def test_an_item_left_unreversed_has_a_negative_item_rest_correlation(name: str) -> None:
+    """The keying error omega cannot show: the reverse-keyed items read as they are."""
+    case = CASES[name]
+    raw = case["results"]["scale"]["item_rest_raw"]
+    ours = _summary({**case, "reverse": []})
+    for item, value in raw.items():
+        assert_close(ours["scale"]["item_rest"][item], value, f"item-rest {item} unreversed")
+    negative = ours["scale"]["negative_item_rest"]
+    assert negative == [item for item, value in raw.items() if value < 0]
+    assert set(negative) & set(case["reverse"]), "a forgotten reverse key shows up"
+    # Keyed as the instrument says, no item runs against the scale.
+    assert _summary(case)["scale"]["negative_item_rest"] == []
 
 
 @pytest.mark.parametrize("name", ANSWER_CASES)
@@ -160,6 +192,8 @@ def test_change_between_the_synthetic_rounds_matches_t_test() -> None:
     assert_close(overall.ci_low, expected["ci95_low"], "ci low")
     assert_close(overall.ci_high, expected["ci95_high"], "ci high")
     assert_close(overall.cohens_d, expected["cohens_d"], "d")
+    assert_hedges_g(overall.as_dict(), expected, "overall")
+    assert overall.beyond_noise is expected["beyond_noise"]
 
     # One coding for both rounds, so that a team has the same code in each.
     codes, names = encode([*labels_a, *labels_b])
@@ -178,3 +212,89 @@ def test_change_between_the_synthetic_rounds_matches_t_test() -> None:
         ]:
             ours = _nan_to_none(per_group[ours_key][i])
             assert_close(ours, reference[their_key], f"{name} {ours_key}")
+        mine = {key: _nan_to_none(float(values[i])) for key, values in per_group.items()}
+        assert_hedges_g(mine, reference, name)
+        if reference.get("beyond_noise") is not None:
+            assert bool(mine["beyond_noise"]) is reference["beyond_noise"]
+
+
+def assert_hedges_g(ours: dict, theirs: dict, what: str) -> None:
+    """Hedges' g as effectsize::hedges_g; its interval as the exact noncentral-t inversion
+    (1e-6) and as effectsize's own optim-based one (1e-4), where optim came within 1e-6 of
+    its target probabilities (Nelder-Mead stops early: for two teams here it was 7e-6 and
+    6e-4 short, which moves g's bound by up to 5e-3; the golden file records the miss)."""
+    assert_close(ours["hedges_g"], theirs["hedges_g"], f"{what} hedges_g")
+    assert_close(ours["g_ci_low"], theirs["g_ci95_low_exact"], f"{what} g ci low")
+    assert_close(ours["g_ci_high"], theirs["g_ci95_high_exact"], f"{what} g ci high")
+    if theirs["hedges_g"] is not None and theirs["g_ci95_effectsize_miss"] < 1e-6:
+        assert_close(ours["g_ci_low"], theirs["g_ci95_low"], f"{what} g ci low (effectsize)", 1e-4)
+        assert_close(
+            ours["g_ci_high"], theirs["g_ci95_high"], f"{what} g ci high (effectsize)", 1e-4
+        )
+
+
+# --- the random-group baseline against R's simulations (random_groups.json) ---
+
+RANDOM = CASES["random_groups"]["results"]
+# Monte Carlo error: R's simulated mean and SD are within this many of their standard
+# errors of the exact values (a miss at 4.5 SE happens by chance about once in 150,000).
+SE_TOLERANCE = 4.5
+# Both sides simulate the share of random groups at or below a value: R with 40,000 groups
+# (98,000 for rgr.agree), ours with 4,000 per size. At a share p the error of the two
+# together is sqrt(p (1 - p) (1/4000 + 1/40000)), at most 0.0083 (p = 0.5) and 0.0036 at
+# p = 0.05: 0.035 is more than 4 such errors everywhere.
+SHARE_TOLERANCE = 0.035
+
+
+def assert_share_matches(baseline, value: float, size, share: float) -> None:
+    """R's simulated `share` quantile `value`: our share at or below it is at least `share`,
+    and our share strictly below it at most `share` (both within the tolerance). With
+    discrete answers S takes few values, and R's quantile sits on one of them; this holds
+    there as well as for continuous S."""
+    at_most = float(np.mean(baseline.share_at_most(value, size)))
+    below = float(np.mean(baseline.share_at_most(value - 1e-9, size)))
+    assert at_most >= share - SHARE_TOLERANCE, f"at R's {share} quantile: {at_most}"
+    assert below <= share + SHARE_TOLERANCE, f"below R's {share} quantile: {below}"
+
+
+def _pool(name: str) -> np.ndarray:
+    if name.startswith("lq2002"):
+        case = CASES["lq2002_leadership"]
+        items, _labels = load(case, case["data_file"])
+        return items[:, :1] if name == "lq2002 LEAD01" else items
+    case = CASES["bfi_agreeableness"]
+    items, _labels = load(case, case["data_file"])
+    return keyed(items, np.isin(case["items"], case["reverse"]), case["options"])
+
+
+@pytest.mark.parametrize("entry", RANDOM["per_size"], ids=lambda e: f"{e['pool']} n={e['size']}")
+def test_random_group_baseline_matches_the_simulation(entry: dict) -> None:
+    baseline = random_group_baseline(_pool(entry["pool"]))
+    size = entry["size"]
+    assert abs(baseline.mean - entry["mean"]) <= SE_TOLERANCE * entry["mean_se"]
+    assert abs(float(baseline.sd(size)) - entry["sd"]) <= SE_TOLERANCE * entry["sd_se"]
+    for share, value in entry["quantiles"].items():
+        assert_share_matches(baseline, value, size, float(share))
+        # Our own quantile: at least that share of our random groups stay at or below it.
+        assert float(baseline.share_at_most(baseline.quantile(float(share), size), size)) >= float(
+            share
+        )
+
+
+def test_random_group_baseline_matches_rgr_agree() -> None:
+    """rgr.agree deals everyone into random groups of the real sizes: a mixture of sizes."""
+    reference = RANDOM["rgr_agree"]
+    summary = reference["summary"]
+    baseline = random_group_baseline(_pool("lq2002 LEAD01"))
+    sizes = np.array(reference["group_sizes"])
+    # Every random group has the same expected variance whatever its size, so the mixture's
+    # SD is the root of the mean of the per-size variances.
+    mixture_sd = float(np.sqrt(np.mean(baseline.variance(sizes))))
+    assert abs(baseline.mean - reference["av_random_var"]) <= SE_TOLERANCE * summary["mean_se"]
+    assert abs(mixture_sd - reference["sd_random_var"]) <= SE_TOLERANCE * summary["sd_se"]
+    for share, value in summary["quantiles"].items():
+        assert_share_matches(baseline, value, sizes, float(share))
+    # rgr.agree's z for the real companies, from the exact moments instead of simulated ones.
+    real = reference["av_real_var"]
+    z = (real - baseline.mean) / (mixture_sd / np.sqrt(len(sizes)))
+    assert z == pytest.approx(reference["zvalue"], abs=0.05)

@@ -215,7 +215,12 @@ def test_summarise_structure_and_suppression():
     assert out["n"] == 13
     assert out["items"] == ["A", "B", "C"]
     assert out["options"] == 5
-    assert set(out["scale"]) == {"mean", "sd", "alpha", "omega_total", "distribution"}
+    assert set(out["scale"]) == {
+        *("mean", "sd", "alpha", "omega_total", "distribution"),
+        *("n_complete", "item_rest", "negative_item_rest"),
+    }
+    # 14 rows, 12 without a missing answer: alpha and omega rest on those.
+    assert out["scale"]["n_complete"] == 12
     assert out["scale"]["distribution"]["C"] == [3, 4, 1, 2, 2]
     assert out["n_groups"] == 3
     # Natural order; "x" holds 2 people, so the smallest shown group ("2") is hidden too.
@@ -224,7 +229,12 @@ def test_summarise_structure_and_suppression():
     assert two == {"group": "2", "n": 5, "suppressed": True}
     assert x == {"group": "x", "n": 2, "suppressed": True}
     assert ten["suppressed"] is False
-    assert set(ten) == {"group", "n", "suppressed", "mean", "sd", "rwg_j", "alpha", "reliability"}
+    assert set(ten) == {
+        *("group", "n", "suppressed", "mean", "sd", "rwg_j", "alpha", "reliability"),
+        *("n_complete", "rwg_j_lindell", "random_share", "beyond_random"),
+        "rwg_j_lindell_random95",
+    }
+    assert ten["n_complete"] == 6
     scores = scale_scores(items[:6], np.array([False, False, True]), 5, 2)
     assert ten["mean"] == pytest.approx(scores.mean())
     assert out["icc1"] is not None

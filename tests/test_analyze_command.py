@@ -91,13 +91,15 @@ def test_the_command_reproduces_r(name: str) -> None:
             assert group["suppressed"]
             continue
         assert not group["suppressed"]
-        for key in ("mean", "sd", "rwg_j", "alpha", "reliability"):
+        # Every shown group says how many complete cases its agreement and alpha rest on.
+        assert group["n_complete"] == theirs["n_complete"]
+        for key in ("mean", "sd", "rwg_j", "rwg_j_lindell", "alpha", "reliability"):
             assert_close(group[key], theirs[key], f"{name} group {theirs['group']} {key}")
 
 
 def test_lq2002_with_the_defaults() -> None:
-    # --options: the largest answer (5); --min-items: all 11 items; --threshold 5.
-    result = analyze(LQ_FILE, "--items", LQ_ITEMS, "--group", "COMPID")
+    # --min-items: all 11 items; --threshold 5.
+    result = analyze(LQ_FILE, "--items", LQ_ITEMS, "--group", "COMPID", "--options", "5")
     golden = LQ["results"]
     assert result["options"] == 5
     assert result["n"] == golden["scale"]["n"] == golden["scale"]["n_complete"]
@@ -113,12 +115,19 @@ def test_lq2002_with_the_defaults() -> None:
         "scale",
         "icc1",
         "icc2",
+        "icc1_ci",
         "groups",
     ]
+    shown = [group for group in result["groups"] if not group["suppressed"]]
+    assert shown
+    assert all(
+        {"n_complete", "rwg_j", "rwg_j_lindell", "random_share", "beyond_random"} <= set(group)
+        for group in shown
+    )
 
 
 def test_without_a_group_there_are_no_iccs_and_no_groups() -> None:
-    result = analyze(LQ_FILE, "--items", LQ_ITEMS)
+    result = analyze(LQ_FILE, "--items", LQ_ITEMS, "--options", "5")
     assert result["icc1"] is None
     assert result["icc2"] is None
     assert result["n_groups"] == 0
@@ -152,8 +161,8 @@ def test_excel_reads_the_same_as_csv(tmp_path: Path) -> None:
     path = tmp_path / "lq2002.xlsx"
     workbook.save(path)
 
-    from_excel = analyze(path, "--items", LQ_ITEMS, "--group", "COMPID")
-    from_csv = analyze(LQ_FILE, "--items", LQ_ITEMS, "--group", "COMPID")
+    from_excel = analyze(path, "--items", LQ_ITEMS, "--group", "COMPID", "--options", "5")
+    from_csv = analyze(LQ_FILE, "--items", LQ_ITEMS, "--group", "COMPID", "--options", "5")
     assert from_excel == from_csv
     assert_close(from_excel["icc1"], LQ["results"]["icc1"], "icc1")
 
@@ -173,12 +182,13 @@ def test_empty_cells_are_missing_and_rows_without_a_group_count_for_the_scale_on
     rows = [["a", "b", "team"], ["1", "2", "x"], ["2", "", "x"], ["3", "3", "y"], ["4", "4", ""]]
     rows += [["", "", ""], ["2", "2", "y"]]  # a blank row is no respondent
     path = write_csv(tmp_path / "small.csv", rows)
-    result = analyze(path, "--items", "a,b", "--group", "team", "--threshold", "1")
+    four = ("--options", "4")
+    result = analyze(path, "--items", "a,b", "--group", "team", "--threshold", "1", *four)
     assert result["n"] == 4  # complete answers only (min-items: all)
     assert result["scale"]["distribution"] == {"a": [1, 2, 1, 1], "b": [0, 2, 1, 1]}
     sizes = {group["group"]: group["n"] for group in result["groups"]}
     assert sizes == {"x": 1, "y": 2}
-    with_one = analyze(path, "--items", "a,b", "--group", "team", "--min-items", "1")
+    with_one = analyze(path, "--items", "a,b", "--group", "team", "--min-items", "1", *four)
     assert with_one["n"] == 5
     assert with_one["options"] == 4
 
@@ -191,6 +201,7 @@ def bad(tmp_path: Path, rows: list[list[object]]) -> Path:
 
 
 BAD_ROWS = [["a", "b", "team"], ["1", "2", "x"], ["3", "2", "x"], ["2", "4", "y"]]
+OPTIONS = ["--options", "4"]
 
 
 @pytest.mark.parametrize(
@@ -220,16 +231,24 @@ BAD_ROWS = [["a", "b", "team"], ["1", "2", "x"], ["3", "2", "x"], ["2", "4", "y"
         ),
         (
             lambda d: bad(d, [*BAD_ROWS, ["0", "3", "y"]]),
-            ["--items", "a,b"],
+            ["--items", "a,b", "--options", "4"],
             "row 5, column a: the answer 0 is outside 1..4",
         ),
         (lambda d: bad(d, BAD_ROWS), ["--items", "a,b", "--options", "1"], "at least 2"),
-        (lambda d: bad(d, [["a"], ["1"], ["1"]]), ["--items", "a"], "every answer is 1"),
+        (lambda d: bad(d, BAD_ROWS), ["--items", "a,b"], "--options N"),
         (lambda d: bad(d, [["a", "b"], ["", ""], ["1", ""]]), ["--items", "b"], "no answers"),
-        (lambda d: bad(d, BAD_ROWS), ["--items", "a,b", "--reverse", "team"], "not among"),
-        (lambda d: bad(d, BAD_ROWS), ["--items", "a,b", "--min-items", "0"], "between 1 and 2"),
-        (lambda d: bad(d, BAD_ROWS), ["--items", "a,b", "--min-items", "3"], "between 1 and 2"),
-        (lambda d: bad(d, BAD_ROWS), ["--items", "a,b", "--threshold", "0"], "at least 1"),
+        (
+            lambda d: bad(d, BAD_ROWS),
+            ["--items", "a,b", *OPTIONS, "--reverse", "team"],
+            "not among",
+        ),
+        (lambda d: bad(d, BAD_ROWS), ["--items", "a,b", *OPTIONS, "--min-items", "0"], "1 and 2"),
+        (lambda d: bad(d, BAD_ROWS), ["--items", "a,b", *OPTIONS, "--min-items", "3"], "1 and 2"),
+        (
+            lambda d: bad(d, BAD_ROWS),
+            ["--items", "a,b", *OPTIONS, "--threshold", "0"],
+            "at least 1",
+        ),
         (lambda d: bad(d, []), ["--items", "a"], "bad.csv is empty"),
         (lambda d: bad(d, [["a", "b"]]), ["--items", "a"], "no rows of answers"),
         (
@@ -270,9 +289,15 @@ def not_a_table(directory: Path) -> Path:
 # --- the console command itself ---
 
 
-def run_dramaturg(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run_dramaturg(
+    tmp_path: Path, *args: str, lang: str | None = None
+) -> subprocess.CompletedProcess[str]:
     # The settings keep a secret in the data directory: keep it out of the repository.
     env = {**os.environ, "DRAMATURG_DATA_DIR": str(tmp_path / "var")}
+    if lang is not None:
+        for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+            env.pop(variable, None)
+        env["LANG"] = lang
     return subprocess.run(
         [sys.executable, "-m", "dramaturg", "analyze", *args],
         capture_output=True,
@@ -285,7 +310,9 @@ def run_dramaturg(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str
 
 
 def test_python_m_dramaturg_analyze_prints_json(tmp_path: Path) -> None:
-    done = run_dramaturg(tmp_path, str(LQ_FILE), "--items", LQ_ITEMS, "--group", "COMPID")
+    done = run_dramaturg(
+        tmp_path, str(LQ_FILE), "--items", LQ_ITEMS, "--group", "COMPID", "--options", "5"
+    )
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     result = json.loads(done.stdout)
@@ -344,3 +371,63 @@ def test_the_console_command_fails_with_one_line(
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.splitlines() == [line]
+
+
+# --- the number of options is never guessed ---
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        (
+            "nl_NL.UTF-8",
+            "CommandError: geef het aantal antwoordmogelijkheden op met --options N (de "
+            "antwoorden lopen van 1 tot N); het wordt niet afgeleid uit de antwoorden",
+        ),
+        (
+            "en_GB.UTF-8",
+            "CommandError: give the number of answer options with --options N (answers run "
+            "from 1 to N); it is not guessed from the answers",
+        ),
+        # No language named (the C locale): the site's default, Dutch.
+        ("C.UTF-8", "CommandError: geef het aantal antwoordmogelijkheden op met --options N"),
+    ],
+)
+def test_without_options_the_command_refuses_in_the_users_language(
+    tmp_path: Path, lang: str, line: str
+) -> None:
+    # In lq2002 every answer runs 1..5, so a guess would even have been right: still refused.
+    done = run_dramaturg(tmp_path, str(LQ_FILE), "--items", LQ_ITEMS, lang=lang)
+    assert done.returncode == 1
+    assert done.stdout == ""
+    [only] = done.stderr.splitlines()
+    assert only.startswith(line)
+
+
+def test_the_number_of_options_changes_agreement(tmp_path: Path) -> None:
+    """Why it is not guessed: nobody chose 5 here, yet the scale has 5 options."""
+    rows = [["a", "b", "team"]] + [[str(1 + i % 4), str(1 + (i + 1) % 4), "t"] for i in range(8)]
+    path = write_csv(tmp_path / "four.csv", rows)
+    args = [path, "--items", "a,b", "--group", "team"]
+    on_five = analyze(*args, "--options", "5")["groups"][0]
+    on_four = analyze(*args, "--options", "4")["groups"][0]
+    assert on_five["rwg_j_lindell"] != on_four["rwg_j_lindell"]
+    assert on_five["n_complete"] == on_four["n_complete"] == 8
+
+
+@pytest.mark.parametrize(
+    ("environ", "language"),
+    [
+        ({"LANG": "nl_NL.UTF-8"}, "nl"),
+        ({"LANG": "en_US.UTF-8"}, "en"),
+        ({"LANGUAGE": "en:nl", "LANG": "nl_NL.UTF-8"}, "en"),
+        ({"LC_ALL": "nl_BE.UTF-8", "LANG": "en_GB.UTF-8"}, "nl"),
+        ({"LANG": "de_DE.UTF-8"}, "nl"),
+        ({"LANG": "C.UTF-8"}, "nl"),
+        ({}, "nl"),
+    ],
+)
+def test_the_users_language_comes_from_the_environment(environ: dict, language: str) -> None:
+    from dramaturg.surveys.management.commands.analyze import user_language
+
+    assert user_language(environ) == language

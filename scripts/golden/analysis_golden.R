@@ -1,12 +1,13 @@
-# Reference values for the analysis engine (issue 5), computed with R's
-# `multilevel` and `psych` packages on data sets those packages ship, plus a
-# synthetic case with edge cases.
+# Reference values for the analysis engine (issues 5 and 13), computed with R's
+# `multilevel`, `psych`, `psychometric` and `effectsize` packages on data sets
+# those packages ship, plus a synthetic case with edge cases.
 #
 #   Rscript scripts/golden/analysis_golden.R tests/golden/analysis
 #
 # Needs (Debian): r-base-core r-cran-multilevel r-cran-psych r-cran-jsonlite
-# r-cran-gparotation (psych::omega refuses to run without GPArotation, even
-# with one factor where no rotation happens).
+# r-cran-gparotation r-cran-effectsize r-cran-psychometric (psych::omega
+# refuses to run without GPArotation, even with one factor where no rotation
+# happens).
 #
 # For every case it writes CASE.csv (the data, empty cell = missing) and
 # CASE.json (the reference values). All values are computed from the CSV as
@@ -16,6 +17,8 @@ suppressPackageStartupMessages({
   library(multilevel)
   library(psych)
   library(jsonlite)
+  library(effectsize)
+  library(psychometric)
 })
 
 args <- commandArgs(trailingOnly = TRUE)
@@ -30,7 +33,9 @@ VERSIONS <- list(
   multilevel_version = as.character(packageVersion("multilevel")),
   psych_version = as.character(packageVersion("psych")),
   gparotation_version = as.character(packageVersion("GPArotation")),
-  jsonlite_version = as.character(packageVersion("jsonlite"))
+  jsonlite_version = as.character(packageVersion("jsonlite")),
+  effectsize_version = as.character(packageVersion("effectsize")),
+  psychometric_version = as.character(packageVersion("psychometric"))
 )
 
 METHOD <- list(
@@ -68,6 +73,21 @@ METHOD <- list(
     "(complete cases), truncates the mean item variance at ranvar (-> 0), and",
     "gives NA for a group with fewer than 2 complete cases (a group with no",
     "complete case gets no row at all: null here too)"),
+  rwg_j_lindell = paste(
+    "multilevel::rwg.j.lindell(x, grpid, ranvar = (options^2 - 1) / 12) on the",
+    "reverse-keyed items: 1 - S / ranvar, S the mean item variance of the",
+    "group's complete cases, not truncated; NA below 2 complete cases"),
+  n_complete = "rows without a missing item (complete.cases), in the scale and per group",
+  item_rest = paste(
+    "psych::alpha(x, check.keys = FALSE)$item.stats$r.drop on the complete cases",
+    "of the reverse-keyed items (item_rest) and of the raw items (item_rest_raw,",
+    "only when some item is reverse keyed: shows the negative r.drop of an item",
+    "left unreversed)"),
+  icc1_ci = paste(
+    "psychometric::ICC1.CI(score, group, level = 0.95): F = MSB / MSW,",
+    "F_L = F / qf(0.975, G - 1, N - G), F_U = F * qf(0.975, N - G, G - 1),",
+    "lower = (F_L - 1) / (F_L + k - 1), upper = (F_U - 1) / (F_U + k - 1), k = N / G;",
+    "the script checks it against that formula written out (1e-12)"),
   group_alpha = paste(
     "as alpha, within the group; null when fewer than 2 complete cases or",
     "when psych::alpha fails or gives a non-finite value"),
@@ -77,7 +97,14 @@ METHOD <- list(
   change = paste(
     "difference = mean(round2) - mean(round1) of the scale scores;",
     "ci95 = t.test(s2, s1)$conf.int (Welch, unequal variances);",
-    "cohens_d = (m2 - m1) / sqrt(((n1 - 1) sd1^2 + (n2 - 1) sd2^2) / (n1 + n2 - 2))"),
+    "cohens_d = (m2 - m1) / sqrt(((n1 - 1) sd1^2 + (n2 - 1) sd2^2) / (n1 + n2 - 2));",
+    "hedges_g, g_ci95_low, g_ci95_high = effectsize::hedges_g(s2, s1) (pooled SD,",
+    "J = exp(lgamma(m/2) - log(sqrt(m/2)) - lgamma((m-1)/2)), m = n1 + n2 - 2; CI by",
+    "inverting the noncentral t with optim, abstol 1e-9); g_ci95_low_exact and",
+    "g_ci95_high_exact are the same interval with the noncentrality found by uniroot",
+    "(tol 1e-13); g_ci95_effectsize_miss = |pt(t, m, ncp) - target| summed over both",
+    "bounds of effectsize's interval (optim sometimes stops early, e.g. 5e-3 off in g);",
+    "beyond_noise = the Welch interval excludes 0"),
   item_distribution = "per item, counts of the raw answers (as in the file, before reverse keying) equal to 1..options; missing not counted",
   group_order = "groups sorted by label as a string in C (byte) order"
 )
@@ -166,6 +193,26 @@ psych_omega <- function(x) {
   )
 }
 
+r_drop <- function(x) {
+  out <- NULL
+  utils::capture.output(out <- suppressWarnings(suppressMessages(
+    psych::alpha(as.data.frame(x), check.keys = FALSE)$item.stats$r.drop)))
+  out
+}
+
+icc1_ci <- function(y, f, level = 0.95) {
+  ci <- suppressMessages(psychometric::ICC1.CI(y, f, data.frame(y = y, f = f), level = level))
+  # The same interval written out, so the golden file documents the formula it holds.
+  tab <- summary(aov(y ~ f))[[1]]
+  df1 <- tab[1, 1]; df2 <- tab[2, 1]; fobs <- tab[1, 4]
+  k <- (df1 + df2 + 1) / (df1 + 1)
+  fl <- fobs / qf(1 - (1 - level) / 2, df1, df2)
+  fu <- fobs * qf(1 - (1 - level) / 2, df2, df1)
+  low <- (fl - 1) / (fl + k - 1); high <- (fu - 1) / (fu + k - 1)
+  stopifnot(abs(ci$LCL - low) < 1e-12, abs(ci$UCL - high) < 1e-12)
+  c(num(ci$LCL), num(ci$UCL))
+}
+
 item_distribution <- function(raw, options) {
   out <- list()
   for (it in colnames(raw)) {
@@ -204,6 +251,10 @@ run_case <- function(name, dataset, data, items, group = NULL, reverse = charact
     scale$alpha <- a$value
     scale$alpha_formula <- num(alpha_formula(xc))
     if (!is.null(a$note)) scale$alpha_note <- a$note
+    scale$item_rest <- as.list(setNames(r_drop(xc), items))
+    if (length(reverse)) {
+      scale$item_rest_raw <- as.list(setNames(r_drop(raw[complete, , drop = FALSE]), items))
+    }
     scale <- c(scale, psych_omega(xc))
   }
 
@@ -223,6 +274,9 @@ run_case <- function(name, dataset, data, items, group = NULL, reverse = charact
     icc2 <- multilevel::ICC2(model)
     res$icc1 <- num(icc1)
     res$icc2 <- num(icc2)
+    ci <- icc1_ci(y, f)
+    res$icc1_ci95_low <- ci[1]
+    res$icc1_ci95_high <- ci[2]
     res$anova <- list(
       n = length(y), n_groups = nlevels(f),
       df_between = tab[1, 1], df_within = tab[2, 1],
@@ -236,6 +290,7 @@ run_case <- function(name, dataset, data, items, group = NULL, reverse = charact
     rwg1 <- NULL
     if (!single_item) {
       rwgj <- multilevel::rwg.j(keyed, g, ranvar = (options^2 - 1) / 12)
+      lindell <- multilevel::rwg.j.lindell(keyed, g, ranvar = (options^2 - 1) / 12)
     } else if (isTRUE(extra$single_item_rwg)) {
       rwg1 <- multilevel::rwg(keyed[[1]], g, ranvar = (options^2 - 1) / 12)
     }
@@ -257,6 +312,8 @@ run_case <- function(name, dataset, data, items, group = NULL, reverse = charact
         hit <- match(lab, as.character(rwgj$grpid))
         entry$n_complete <- nrow(xg)
         entry$rwg_j <- if (is.na(hit)) NA else num(rwgj$rwg.j[hit])
+        hit <- match(lab, as.character(lindell$grpid))
+        entry$rwg_j_lindell <- if (is.na(hit)) NA else num(lindell$rwg.lindell[hit])
         a <- psych_alpha(xg)
         entry$alpha <- a$value
         entry$alpha_formula <- num(alpha_formula(xg))
@@ -426,11 +483,37 @@ change_of <- function(s1, s2) {
     difference = num(m2 - m1),
     ci95_low = num(tt$conf.int[1]), ci95_high = num(tt$conf.int[2]),
     welch_t = num(tt$statistic), welch_df = num(tt$parameter),
-    cohens_d = num((m2 - m1) / sqrt(((n1 - 1) * sd1^2 + (n2 - 1) * sd2^2) / (n1 + n2 - 2)))
+    cohens_d = num((m2 - m1) / sqrt(((n1 - 1) * sd1^2 + (n2 - 1) * sd2^2) / (n1 + n2 - 2))),
+    beyond_noise = tt$conf.int[1] > 0 || tt$conf.int[2] < 0
   )
 }
 
-change <- change_of(r1$score, r2$score)
+# Hedges' g of round 2 against round 1 with effectsize, and its interval with the
+# noncentrality parameter found exactly (uniroot) instead of by optim.
+hedges_of <- function(s1, s2, level = 0.95) {
+  s1 <- s1[!is.na(s1)]
+  s2 <- s2[!is.na(s2)]
+  g <- suppressWarnings(suppressMessages(effectsize::hedges_g(s2, s1, ci = level)))
+  n1 <- length(s1); n2 <- length(s2); m <- n1 + n2 - 2
+  sp <- sqrt(((n1 - 1) * var(s1) + (n2 - 1) * var(s2)) / m)
+  t <- (mean(s2) - mean(s1)) / (sp * sqrt(1 / n1 + 1 / n2))
+  j <- exp(lgamma(m / 2) - log(sqrt(m / 2)) - lgamma((m - 1) / 2))
+  ncp_for <- function(p) uniroot(function(ncp) pt(t, m, ncp) - p, c(t - 20, t + 20),
+                                 extendInt = "yes", tol = 1e-13)$root
+  scale <- sqrt(1 / n1 + 1 / n2)
+  # How far effectsize's optim landed from its targets (it sometimes stops early).
+  miss <- abs(pt(t, m, g$CI_low / j / scale) - (1 - (1 - level) / 2)) +
+    abs(pt(t, m, g$CI_high / j / scale) - (1 - level) / 2)
+  list(
+    hedges_g = num(g$Hedges_g), g_ci95_low = num(g$CI_low), g_ci95_high = num(g$CI_high),
+    g_ci95_effectsize_miss = num(miss),
+    g_ci95_low_exact = num(j * ncp_for(1 - (1 - level) / 2) * scale),
+    g_ci95_high_exact = num(j * ncp_for((1 - level) / 2) * scale),
+    hedges_j = num(j)
+  )
+}
+
+change <- c(change_of(r1$score, r2$score), hedges_of(r1$score, r2$score))
 by_group <- list()
 for (lab in sort(unique(r1$data$team), method = "radix")) {
   a <- r1$score[r1$data$team == lab]
@@ -439,12 +522,15 @@ for (lab in sort(unique(r1$data$team), method = "radix")) {
   entry <- list(group = lab, n1 = length(a), n2 = length(b))
   defined <- length(a) >= 2 && length(b) >= 2 && (var(a) > 0 || var(b) > 0)
   if (defined) {
-    entry <- c(list(group = lab), change_of(a, b))
+    entry <- c(list(group = lab), change_of(a, b), hedges_of(a, b))
   } else {
     entry$difference <- if (length(a) && length(b)) num(mean(b) - mean(a)) else NA
     entry$ci95_low <- NA
     entry$ci95_high <- NA
     entry$cohens_d <- NA
+    entry$hedges_g <- NA
+    entry$g_ci95_low_exact <- NA
+    entry$g_ci95_high_exact <- NA
     entry$note <- "fewer than 2 scale scores in a round, or no variance in both rounds"
   }
   by_group[[length(by_group) + 1]] <- entry
@@ -463,3 +549,86 @@ write_json(change_json, file.path(out_dir, "synthetic_change.json"),
            auto_unbox = TRUE, digits = NA, pretty = TRUE, na = "null")
 cat(sprintf("synthetic_change         difference=%.6f  ci=[%.6f, %.6f]  d=%.6f\n",
             change$difference, change$ci95_low, change$ci95_high, change$cohens_d))
+
+# --- random-group baseline (rgr.agree) --------------------------------------------
+# multilevel::rgr.agree deals the respondents at random into groups of the real sizes and
+# reports the mean and SD of the random groups' within-group variances. The engine
+# computes these exactly (analysis/baseline.py), so the simulation here is the reference
+# it must fall within, given the Monte Carlo error: each entry gives the simulated mean and
+# SD with their standard errors (mean_se = sd / sqrt(reps); sd_se from the simulated
+# kurtosis, sd * sqrt((m4 / var^2 - 1) / (4 reps))), and lower quantiles (type 7).
+QUANTILES <- c(0.01, 0.025, 0.05, 0.10, 0.5)
+
+sim_summary <- function(v) {
+  m <- mean(v); s <- sd(v)
+  list(
+    reps = length(v), mean = num(m), sd = num(s), mean_se = num(s / sqrt(length(v))),
+    sd_se = num(s * sqrt((mean((v - m)^4) / s^4 - 1) / (4 * length(v)))),
+    quantiles = as.list(setNames(as.numeric(quantile(v, QUANTILES, type = 7)),
+                                 sprintf("%g", QUANTILES)))
+  )
+}
+
+# Random groups of one size drawn without replacement from the pool, as ran.group does.
+sim_size <- function(x, n, reps) {
+  x <- as.matrix(x)
+  v <- vapply(seq_len(reps), function(i) {
+    mean(apply(x[sample.int(nrow(x), n), , drop = FALSE], 2, var))
+  }, numeric(1))
+  c(list(size = n), sim_summary(v))
+}
+
+lq <- read.csv(file.path(out_dir, "lq2002_leadership.csv"))
+bfi_a <- read.csv(file.path(out_dir, "bfi_agreeableness.csv"))
+bfi_a$A1 <- 7 - bfi_a$A1  # reverse keyed, as in the case above
+bfi_a <- bfi_a[complete.cases(bfi_a[, paste0("A", 1:5)]), ]
+
+set.seed(20260513)
+rgr <- multilevel::rgr.agree(lq$LEAD01, lq$COMPID, nrangrps = 49 * 2000)
+rgr_sizes <- as.integer(table(lq$COMPID))
+REPS <- 40000
+per_size <- list(
+  c(list(pool = "lq2002 LEAD01..LEAD11", items = I(lead_items), options = 5),
+    sim_size(lq[, lead_items], 3, REPS)),
+  c(list(pool = "lq2002 LEAD01..LEAD11", items = I(lead_items), options = 5),
+    sim_size(lq[, lead_items], 6, REPS)),
+  c(list(pool = "lq2002 LEAD01..LEAD11", items = I(lead_items), options = 5),
+    sim_size(lq[, lead_items], 10, REPS)),
+  c(list(pool = "lq2002 LEAD01", items = I("LEAD01"), options = 5),
+    sim_size(lq[, "LEAD01", drop = FALSE], 6, REPS)),
+  c(list(pool = "bfi agreeableness, A1 reverse keyed, complete cases",
+         items = I(paste0("A", 1:5)), options = 6),
+    sim_size(bfi_a[, paste0("A", 1:5)], 6, REPS))
+)
+random_json <- c(
+  list(case = "random_groups", dataset = "lq2002_leadership.csv, bfi_agreeableness.csv"),
+  VERSIONS,
+  list(
+    seed = 20260513, rng = paste(RNGkind(), collapse = "/"),
+    method = list(
+      rgr_agree = paste(
+        "multilevel::rgr.agree(LEAD01, COMPID, nrangrps = 98000) on lq2002: random",
+        "groups of the real company sizes (group_sizes), each a sample without",
+        "replacement; av_random_var and sd_random_var as rgr.agree's AvRGRVar and",
+        "SDRGRVar; lower quantiles of its RGRVARS as summary.rgr.agree (type 7)"),
+      per_size = paste(
+        "reps random groups of one size drawn with sample.int from the pool (the",
+        "complete cases, reverse keyed); per group the mean over the items of var();",
+        "mean, sd, their standard errors and lower quantiles of those")
+    ),
+    results = list(
+      rgr_agree = c(
+        list(item = "LEAD01", group = "COMPID", group_sizes = I(rgr_sizes),
+             n_random_groups = rgr$NRanGrp, av_real_var = num(rgr$AvGrpVar),
+             av_random_var = num(rgr$AvRGRVar), sd_random_var = num(rgr$SDRGRVar),
+             zvalue = num(rgr$zvalue)),
+        list(summary = sim_summary(rgr$RGRVARS))
+      ),
+      per_size = per_size
+    )
+  )
+)
+write_json(random_json, file.path(out_dir, "random_groups.json"),
+           auto_unbox = TRUE, digits = NA, pretty = TRUE, na = "null")
+cat(sprintf("random_groups            rgr.agree mean=%.6f sd=%.6f z=%.3f\n",
+            rgr$AvRGRVar, rgr$SDRGRVar, rgr$zvalue))

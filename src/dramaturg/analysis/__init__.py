@@ -6,12 +6,27 @@ are the building blocks, each documenting the R definition it reproduces.
 """
 
 from dramaturg.analysis.aggregate import summarise
+from dramaturg.analysis.baseline import (
+    BEYOND_RANDOM,
+    RandomGroupBaseline,
+    random_group_baseline,
+)
 from dramaturg.analysis.change import Change, change, grouped_change
 from dramaturg.analysis.groups import encode
-from dramaturg.analysis.multilevel import group_mean_reliability, icc, null_variance, rwg_j
+from dramaturg.analysis.multilevel import (
+    complete_counts,
+    group_mean_reliability,
+    icc,
+    icc1_ci,
+    mean_item_variance,
+    null_variance,
+    rwg_j,
+    rwg_j_lindell,
+)
 from dramaturg.analysis.reliability import (
     cronbach_alpha,
     grouped_alpha,
+    item_rest_correlations,
     minres_loadings,
     omega_total,
 )
@@ -19,8 +34,11 @@ from dramaturg.analysis.scoring import describe, keyed, option_counts, reverse_k
 from dramaturg.analysis.suppression import hidden_mask, suppress, suppress_overlapping
 
 __all__ = [
+    "BEYOND_RANDOM",
     "Change",
+    "RandomGroupBaseline",
     "change",
+    "complete_counts",
     "cronbach_alpha",
     "describe",
     "encode",
@@ -29,13 +47,18 @@ __all__ = [
     "grouped_change",
     "hidden_mask",
     "icc",
+    "icc1_ci",
+    "item_rest_correlations",
     "keyed",
+    "mean_item_variance",
     "minres_loadings",
     "null_variance",
     "omega_total",
     "option_counts",
+    "random_group_baseline",
     "reverse_key",
     "rwg_j",
+    "rwg_j_lindell",
     "scale_scores",
     "summarise",
     "suppress",

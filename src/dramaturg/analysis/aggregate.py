@@ -4,11 +4,31 @@ with every group below the anonymity threshold suppressed.
 `summarise` returns plain JSON-ready data (dicts, lists, str, int, float, None):
 
     {"n", "n_groups", "items", "options",
-     "scale": {"mean", "sd", "alpha", "omega_total", "distribution"},
-     "icc1", "icc2",
+     "scale": {"mean", "sd", "alpha", "omega_total", "distribution",
+               "n_complete", "item_rest", "negative_item_rest"},
+     "icc1", "icc2", "icc1_ci",
      "groups": [{"group", "n", "suppressed": false, "mean", "sd", "rwg_j", "alpha",
-                 "reliability"},
+                 "reliability", "n_complete", "rwg_j_lindell", "random_share",
+                 "beyond_random", "rwg_j_lindell_random95"},
                 {"group", "n", "suppressed": true}, ...]}
+
+What each added key means (definitions and references in docs/analysis.md):
+
+* scale.n_complete: respondents with every item answered, the n that alpha, omega and the
+  item-rest correlations rest on (n counts everyone with a scale score).
+* scale.item_rest: per item name, the corrected item-total correlation (psych's r.drop);
+  scale.negative_item_rest: the items whose item-rest correlation is below zero, in item
+  order (a keying error that omega cannot reveal).
+* icc1_ci: [low, high], the F-based 95% interval of ICC(1) (`multilevel.icc1_ci`), or None.
+* group n_complete: the group's complete cases, the n of its rwg(j), r*wg(j) and alpha.
+* group reliability: the reliability of the group's mean, ICC(2) by Spearman-Brown from
+  the round's ICC(1) with the group's own n (`multilevel.group_mean_reliability`).
+* group rwg_j_lindell: Lindell's r*wg(j) (no Spearman-Brown step, not truncated).
+* group random_share: the share of random groups of the same size (its n_complete), drawn
+  from all grouped complete cases of this call, that agree at least as well
+  (`baseline.RandomGroupBaseline`); beyond_random: random_share < 0.05 (None where
+  random_share is); rwg_j_lindell_random95: the r*wg(j) that only 5% of such random
+  groups reach.
 
 A suppressed group carries its label and size only, never a statistic. Suppression follows
 `suppression.hidden_mask` on the number of scored respondents per group (as the survey
@@ -24,9 +44,22 @@ from typing import Any
 
 import numpy as np
 
-from dramaturg.analysis.groups import encode, group_order, take_rows
-from dramaturg.analysis.multilevel import group_mean_reliability, icc, rwg_j
-from dramaturg.analysis.reliability import cronbach_alpha, grouped_alpha, omega_total
+from dramaturg.analysis.baseline import BEYOND_RANDOM, random_group_baseline
+from dramaturg.analysis.groups import complete_cases, encode, group_order, take_rows
+from dramaturg.analysis.multilevel import (
+    complete_counts,
+    group_mean_reliability,
+    icc,
+    icc1_ci,
+    mean_item_variance,
+    null_variance,
+)
+from dramaturg.analysis.reliability import (
+    cronbach_alpha,
+    grouped_alpha,
+    item_rest_correlations,
+    omega_total,
+)
 from dramaturg.analysis.scoring import describe, keyed, option_counts, scale_scores
 from dramaturg.analysis.suppression import hidden_mask
 
@@ -112,16 +145,23 @@ def summarise(
         "scale": {"suppressed": True},
         "icc1": None,
         "icc2": None,
+        "icc1_ci": None,
         "groups": [],
     }
     if not suppressed_scale:
         counts = option_counts(raw, options)
+        item_rest = _json(item_rest_correlations(x))
         result["scale"] = {
             "mean": _number(mean),
             "sd": _number(sd),
             "alpha": _number(cronbach_alpha(x)),
             "omega_total": _number(omega_total(x)),
             "distribution": {name: counts[j].tolist() for j, name in enumerate(names)},
+            "n_complete": int(np.count_nonzero(complete_cases(x))),
+            "item_rest": dict(zip(names, item_rest, strict=True)),
+            "negative_item_rest": [
+                name for name, r in zip(names, item_rest, strict=True) if r is not None and r < 0
+            ],
         }
     if group_labels is None:
         return result
@@ -146,13 +186,32 @@ def summarise(
     icc1, icc2 = icc(scores, codes, g)
     if not suppressed_scale:
         result["icc1"], result["icc2"] = _number(icc1), _number(icc2)
+        low, high = icc1_ci(scores, codes, g)
+        result["icc1_ci"] = None if np.isnan(low) else [float(low), float(high)]
+    # Complete cases, which always have a scale score: one pass gives S for rwg(j),
+    # r*wg(j) and the random-group baseline.
+    n_complete = complete_counts(x, codes, g)
+    spread = mean_item_variance(x, codes, g)
+    ratio = spread / null_variance(options)
+    capped = np.minimum(ratio, 1.0)  # rwg(j) truncates S at the null variance
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rwg = k * (1 - capped) / (k * (1 - capped) + capped)
+    baseline = random_group_baseline(x)
+    random_share = baseline.share_at_most(spread, n_complete)
+    beyond = [None if v != v else v < BEYOND_RANDOM for v in random_share.tolist()]
     shown = {
         "mean": _json(means),
         "sd": _json(sds),
-        # Complete cases, which always have a scale score.
-        "rwg_j": _json(rwg_j(x, codes, options, g)),
+        "rwg_j": _json(rwg),
         "alpha": _json(grouped_alpha(x, codes, g)),
         "reliability": _json(group_mean_reliability(icc1, n)),
+        "n_complete": n_complete.tolist(),
+        "rwg_j_lindell": _json(1 - ratio),
+        "random_share": _json(random_share),
+        "beyond_random": beyond,
+        "rwg_j_lindell_random95": _json(
+            baseline.rwg_j_lindell_reached_by(BEYOND_RANDOM, n_complete, options)
+        ),
     }
     sizes, is_hidden = n.tolist(), hidden.tolist()
     groups: list[dict[str, Any]] = []

@@ -1,6 +1,10 @@
-"""Change between two rounds: the difference of means, its 95% confidence interval and
-Cohen's d. The rounds are independent samples (answers are anonymous, so nobody can be
-paired across rounds)."""
+"""Change between two rounds: the difference of means with its Welch 95% confidence
+interval, Cohen's d, and Hedges' g (d corrected for small samples) with its confidence
+interval. The rounds are independent samples (answers are anonymous, so nobody can be
+paired across rounds).
+
+`beyond_noise` is the plain reading the pages need: the Welch interval of the difference
+lies wholly above or below zero (True), or holds zero (False), or is undefined (None)."""
 
 from __future__ import annotations
 
@@ -19,11 +23,24 @@ class Change:
     cohens_d: float
     n_a: int
     n_b: int
+    hedges_g: float  # cohens_d * J, J the exact small-sample correction
+    g_ci_low: float
+    g_ci_high: float
 
-    def as_dict(self) -> dict[str, float | int | None]:
-        return {
+    @property
+    def beyond_noise(self) -> bool | None:
+        """True when the Welch interval excludes zero, False when it holds zero, None when
+        there is no interval (fewer than two scores in a round)."""
+        if np.isnan(self.ci_low) or np.isnan(self.ci_high):
+            return None
+        return bool(self.ci_low > 0 or self.ci_high < 0)
+
+    def as_dict(self) -> dict[str, float | int | bool | None]:
+        out: dict[str, float | int | bool | None] = {
             k: None if isinstance(v, float) and np.isnan(v) else v for k, v in asdict(self).items()
         }
+        out["beyond_noise"] = self.beyond_noise
+        return out
 
 
 def grouped_change(
@@ -40,11 +57,18 @@ def grouped_change(
     * the Welch confidence interval, as R's `t.test(b, a)$conf.int` (unequal variances,
       Welch-Satterthwaite degrees of freedom);
     * Cohen's d = difference / pooled SD, pooled SD = sqrt(((n_a - 1) var_a +
-      (n_b - 1) var_b) / (n_a + n_b - 2)).
+      (n_b - 1) var_b) / (n_a + n_b - 2));
+    * Hedges' g = J d, with the exact small-sample correction (Hedges & Olkin 1985)
+      J = Gamma(m / 2) / (sqrt(m / 2) Gamma((m - 1) / 2)), m = n_a + n_b - 2, and its
+      confidence interval by inverting the noncentral t distribution of the pooled t
+      statistic t = d / sqrt(1 / n_a + 1 / n_b) (df m): the noncentrality parameters whose
+      t distribution puts t at the 1 - a/2 and a/2 quantiles, times sqrt(1 / n_a + 1 / n_b)
+      and J, as R's `effectsize::hedges_g(b, a)`;
+    * beyond_noise: the Welch interval excludes zero (1.0), holds it (0.0), or is NaN.
 
-    Missing scores are dropped. The interval and d are NaN unless both rounds have two
+    Missing scores are dropped. The interval, d and g are NaN unless both rounds have two
     scores in the group (R's `sd` of one value is NA); the interval also when neither round
-    varies (t.test stops there), d when the pooled SD is zero."""
+    varies (t.test stops there), d and g when the pooled SD is zero."""
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     a_codes, b_codes = np.asarray(a_codes), np.asarray(b_codes)
     g = n_groups
@@ -68,14 +92,68 @@ def grouped_change(
         pooled = np.sqrt(((n_a - 1) * var_a + (n_b - 1) * var_b) / (n_a + n_b - 2))
         d = difference / pooled
     d[~(pooled > 0)] = np.nan
+    g_value, g_low, g_high = _hedges_g(d, n_a, n_b, level)
+    ci_low, ci_high = difference - half, difference + half
+    beyond = np.where(np.isnan(half), np.nan, ((ci_low > 0) | (ci_high < 0)).astype(np.float64))
     return {
         "difference": difference,
-        "ci_low": difference - half,
-        "ci_high": difference + half,
+        "ci_low": ci_low,
+        "ci_high": ci_high,
         "cohens_d": d,
         "n_a": n_a.astype(np.int64),
         "n_b": n_b.astype(np.int64),
+        "hedges_g": g_value,
+        "g_ci_low": g_low,
+        "g_ci_high": g_high,
+        "beyond_noise": beyond,
     }
+
+
+def _hedges_g(
+    d: np.ndarray, n_a: np.ndarray, n_b: np.ndarray, level: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Hedges' g and its interval from Cohen's d (see `grouped_change`), per group."""
+    from scipy.special import gammaln  # imported late: scipy is slow to import
+
+    df = n_a + n_b - 2
+    scale = np.sqrt(1 / n_a + 1 / n_b)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        correction = np.exp(gammaln(df / 2) - np.log(np.sqrt(df / 2)) - gammaln((df - 1) / 2))
+        t = d / scale
+    defined = ~np.isnan(d) & (df > 1)
+    g, low, high = (np.full(d.shape, np.nan) for _ in range(3))
+    if defined.any():
+        m, t_obs = df[defined], t[defined]
+        # The noncentrality whose distribution has t at its upper (lower) tail quantile.
+        nc_low = _noncentrality(m, 0.5 + level / 2, t_obs)
+        nc_high = _noncentrality(m, 0.5 - level / 2, t_obs)
+        j, s = correction[defined], scale[defined]
+        g[defined] = j * d[defined]
+        low[defined] = j * nc_low * s
+        high[defined] = j * nc_high * s
+    return g, low, high
+
+
+def _noncentrality(df: np.ndarray, p: float, t: np.ndarray) -> np.ndarray:
+    """The noncentrality nc with P(T <= t) = p for T ~ noncentral t(df, nc), per entry.
+
+    scipy's `nctdtrinc` finds it only to about 1e-7 in p (1e-6 in g for a large t), so it
+    is the start of a few secant steps on the accurate cdf `nctdtr`, until p is met to
+    1e-13 (what R's uniroot reaches in the golden file)."""
+    from scipy.special import nctdtr, nctdtrinc
+
+    x0 = np.asarray(nctdtrinc(df, p, t), dtype=np.float64)
+    x1 = x0 + 1e-3
+    f0, f1 = nctdtr(df, x0, t) - p, nctdtr(df, x1, t) - p
+    for _ in range(30):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            step = np.where(f1 != f0, f1 * (x1 - x0) / (f1 - f0), 0.0)
+        x0, f0 = x1, f1
+        x1 = x1 - step
+        f1 = nctdtr(df, x1, t) - p
+        if not np.any(np.abs(f1) > 1e-14):
+            break
+    return x1
 
 
 def change(a: np.ndarray, b: np.ndarray, level: float = 0.95) -> Change:
@@ -91,4 +169,7 @@ def change(a: np.ndarray, b: np.ndarray, level: float = 0.95) -> Change:
         cohens_d=float(out["cohens_d"][0]),
         n_a=int(out["n_a"][0]),
         n_b=int(out["n_b"][0]),
+        hedges_g=float(out["hedges_g"][0]),
+        g_ci_low=float(out["g_ci_low"][0]),
+        g_ci_high=float(out["g_ci_high"][0]),
     )

@@ -1,4 +1,5 @@
-"""Internal consistency: Cronbach's alpha (per group, vectorised) and McDonald's omega total.
+"""Internal consistency: Cronbach's alpha (per group, vectorised), McDonald's omega total,
+and the item-rest correlations that reveal an item keyed the wrong way.
 
 Both take keyed items: reverse keying happens before (see `scoring.keyed`).
 """
@@ -52,6 +53,32 @@ def grouped_alpha(
 def cronbach_alpha(items: np.ndarray) -> float:
     """Cronbach's (raw) alpha on the complete cases; see `grouped_alpha`."""
     return float(grouped_alpha(items, np.zeros(len(items), dtype=np.intp), 1)[0])
+
+
+def item_rest_correlations(items: np.ndarray) -> np.ndarray:
+    """Per item (k,): the corrected item-total (item-rest) correlation on the complete
+    cases, the correlation of each item with the sum of the other items, as
+    `psych::alpha(x, check.keys = FALSE)$item.stats$r.drop`:
+
+        r_j = (sum_l C_jl - C_jj) / sqrt(C_jj (sum(C) - 2 sum_l C_jl + C_jj)),
+
+    C the covariance matrix of the items. A negative value means the item runs against the
+    rest of the scale: most often an item keyed the wrong way, which omega cannot show
+    because its one-factor fit simply flips that item's loading. NaN for an item without
+    variance, or with fewer than two complete cases."""
+    x = np.asarray(items, dtype=np.float64)
+    x = take_rows(x, complete_cases(x))
+    k = x.shape[1]
+    if x.shape[0] < 2 or k < 2:
+        return np.full(k, np.nan)
+    c = np.atleast_2d(np.cov(x, rowvar=False))
+    row = c.sum(axis=1)
+    own = np.diag(c)
+    rest_var = c.sum() - 2 * row + own
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = (row - own) / np.sqrt(own * rest_var)
+    r[~((own > 0) & (rest_var > 0))] = np.nan
+    return np.asarray(r)
 
 
 def minres_loadings(r: np.ndarray) -> np.ndarray:

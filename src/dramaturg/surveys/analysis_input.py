@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from django.utils.translation import gettext
 
 from dramaturg.schools.spreadsheets import NO_LIMITS, Record, TableError, read_table
 
@@ -112,20 +113,26 @@ def check_settings(
     min_items: int | None = None,
     threshold: int = 5,
 ) -> Settings:
-    """The options for `summarise`, with the defaults filled in: options the largest answer
-    seen, min_items all items. Raises InputError for an answer outside 1..options (naming
-    the first such cell), a reverse keyed item that is not an item, a min_items outside
-    1..items or a threshold below 1."""
+    """The options for `summarise`, with the default filled in: min_items all items.
+
+    The number of options is never guessed: the largest answer seen is not the scale's
+    (nobody may have chosen the top option), and it changes rwg(j), r*wg(j) and the
+    reverse keying. The file names no instrument, so `options` is required. Raises
+    InputError without it (in the active language), for an answer outside 1..options
+    (naming the first such cell), a reverse keyed item that is not an item, a min_items
+    outside 1..items or a threshold below 1."""
     x, names = answers.items, answers.item_names
     answered = ~np.isnan(x)
     if not answered.any():
         raise InputError(f"no answers in the columns {', '.join(names)}")
-    largest = int(np.max(x[answered]))
     if options is None:
-        if largest < 2:
-            raise InputError("every answer is 1: give the number of options with --options")
-        options = largest
-    elif options < 2:
+        raise InputError(
+            gettext(
+                "give the number of answer options with --options N (answers run from 1 to N); "
+                "it is not guessed from the answers"
+            )
+        )
+    if options < 2:
         raise InputError(f"--options must be at least 2, not {options}")
     outside = answered & ((x < 1) | (x > options))
     if outside.any():

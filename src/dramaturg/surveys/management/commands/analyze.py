@@ -1,17 +1,27 @@
-"""`dramaturg analyze FILE --items A,B,C [--group COLUMN] ...`: a scale's team-level figures
-as JSON, for researchers and for our own checks against R.
+"""`dramaturg analyze FILE --items A,B,C --options N [--group COLUMN] ...`: a scale's
+team-level figures as JSON, for researchers and for our own checks against R.
 
 Reads a CSV or Excel file (see `dramaturg.surveys.analysis_input`) and prints what
-`dramaturg.analysis.summarise` returns. Any bad input ends the command with exit code 1
-and one line on stderr; a bad argument with exit code 2 and one line.
+`dramaturg.analysis.summarise` returns: per group among others n, n_complete (the complete
+cases that rwg(j), r*wg(j) and alpha rest on), rwg_j and rwg_j_lindell. Any bad input ends
+the command with exit code 1 and one line on stderr; a bad argument with exit code 2 and
+one line. `--options` is required: the number of options changes rwg(j), and guessing it
+from the largest answer seen was wrong whenever nobody chose the top option.
+
+The message for a missing `--options` is in the user's language: the first of the
+environment's LANGUAGE, LC_ALL, LC_MESSAGES and LANG that names Dutch or English (as
+gettext reads them), otherwise the site's default (Dutch).
 """
 
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
+from django.conf import settings as django_settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
 from dramaturg.analysis import summarise
 from dramaturg.surveys.analysis_input import InputError, check_settings, read_answers, split_names
@@ -19,8 +29,9 @@ from dramaturg.surveys.analysis_input import InputError, check_settings, read_an
 
 class Command(BaseCommand):
     help = (
-        "Scale score, alpha, omega, ICC(1), ICC(2) and per group rwg(j) and alpha of the "
-        "answers in a CSV or Excel (.xlsx) file, one row per respondent, printed as JSON."
+        "Scale score, alpha, omega, item-rest correlations, ICC(1) with its interval, ICC(2) "
+        "and per group rwg(j), r*wg(j), the random-group baseline and alpha of the answers in "
+        "a CSV or Excel (.xlsx) file, one row per respondent, printed as JSON."
     )
     # Reads a file, never the database: no system checks, no migrations needed.
     requires_system_checks: list[str] = []
@@ -41,7 +52,7 @@ class Command(BaseCommand):
             "--options",
             type=int,
             metavar="N",
-            help="answers run from 1 to N (default: the largest answer in the file)",
+            help="answers run from 1 to N (required: it is never guessed from the answers)",
         )
         parser.add_argument(
             "--reverse", default="", metavar="A,C", help="items to reverse key: (N + 1) - x"
@@ -61,6 +72,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        with translation.override(user_language()):
+            self._analyze(options)
+
+    def _analyze(self, options: dict[str, Any]) -> None:
         try:
             answers = read_answers(options["file"], split_names(options["items"]), options["group"])
             settings = check_settings(
@@ -82,6 +97,21 @@ class Command(BaseCommand):
         except (InputError, ValueError) as error:  # ValueError: summarise's own checks
             raise CommandError(str(error)) from None
         self.stdout.write(to_json(result))
+
+
+def user_language(environ: dict[str, str] | None = None) -> str:
+    """The language of the person at the command line: the first of LANGUAGE, LC_ALL,
+    LC_MESSAGES and LANG that names a language we have ("nl_NL.UTF-8" -> "nl"), else the
+    site's default. "C" and "POSIX" name none."""
+    environ = dict(os.environ) if environ is None else environ
+    known = {code for code, _name in django_settings.LANGUAGES}
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        # LANGUAGE may list several ("nl:en"); the others hold one locale.
+        for entry in environ.get(variable, "").split(":"):
+            code = entry.split(".")[0].split("_")[0].split("@")[0].lower()
+            if code in known:
+                return code
+    return django_settings.LANGUAGE_CODE
 
 
 def to_json(result: dict[str, Any]) -> str:
