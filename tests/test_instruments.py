@@ -119,8 +119,29 @@ def scale_sizes(instrument_id):
 def test_teacher_self_efficacy_has_three_subscales_of_at_least_four_items():
     sizes, instrument = scale_sizes("teacher_self_efficacy")
     assert instrument.target == "staff"
-    assert set(sizes) == {"engagement", "instruction", "classroom_management"}
+    assert set(sizes) == {"engagement", "instruction", "classroom_management_v2"}
     assert min(sizes.values()) >= 4
+
+
+def test_handling_clashing_codes_has_its_own_instrument():
+    sizes, instrument = scale_sizes("code_clashes")
+    assert instrument.target == "staff"
+    assert set(sizes) == {"clashes_in_class", "parents"}
+    # It takes over what classroom management asked about culture and parents in version 1.
+    texts = [item.text["nl"] for item in instrument.items]
+    assert any("grappen" in text for text in texts)
+    assert any("ouders uit verschillende culturen" in text for text in texts)
+    classroom = [i.text["nl"] for i in shipped_instruments()["teacher_self_efficacy"].items]
+    assert not any("ouders" in text or "codes" in text for text in classroom)
+
+
+def test_every_scale_has_at_least_four_items_and_needs_most_of_them_for_a_score():
+    for instrument in shipped_instruments().values():
+        for scale in instrument.scales:
+            size = len(scale.items)
+            assert size >= 4, scale.id
+            # More than half answered, but room for one "don't know" (two from six on).
+            assert size / 2 < scale.min_items <= size - 1, scale.id
 
 
 def test_collective_efficacy_has_ten_items_some_reverse_keyed():

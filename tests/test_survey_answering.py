@@ -44,6 +44,7 @@ def team_round(world):
 
 def test_a_teacher_answers_every_step_and_one_response_is_stored(world, team_round):
     round_, links = team_round
+    width = len(round_.instruments.get().instrument.items)
     client = Client()
     intro = client.get(links[world.teacher.pk])
     assert intro.status_code == 200
@@ -53,7 +54,7 @@ def test_a_teacher_answers_every_step_and_one_response_is_stored(world, team_rou
     assert done.status_code == 302
     assert done["Location"] == THANKS
     # Accepted and sealed: one answer waits for release, none is readable yet.
-    assert accepted_answers() == [[4] * 12]
+    assert accepted_answers() == [[4] * width]
     assert not Response.objects.exists()
     assert PendingResponse.objects.get().target.team == world.team_a
     assert Participation.objects.get(target__round=round_, user=world.teacher).answered
@@ -215,7 +216,8 @@ def test_save_and_continue_later_seals_the_draft_with_the_link(world, team_round
     assert "Stap 2 van 2" in later.content.decode()
     done = answer_all_from(Client(), url, later)
     assert done["Location"] == THANKS
-    assert accepted_answers() == [[2] * 6 + [5] * 6]
+    second = len(round_.instruments.get().instrument.scales[1].items)
+    assert accepted_answers() == [[2] * 6 + [5] * second]
     participation.refresh_from_db()
     assert participation.answered
     assert participation.sealed_draft == ""
@@ -261,7 +263,7 @@ def test_a_student_answers_with_the_class_code(world):
     assert 'name="code"' in start.content.decode()
     done = answer_all(client, reverse("answer:student"), value=3, extra={"code": code.lower()})
     assert done["Location"] == THANKS
-    assert accepted_answers() == [[3] * 12]
+    assert accepted_answers() == [[3] * len(round_.instruments.get().instrument.items)]
 
 
 def test_a_class_code_form_submitted_twice_stores_one_response(world):

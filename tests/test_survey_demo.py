@@ -15,6 +15,7 @@ from dramaturg.schools.demo_data import demo_email
 from dramaturg.schools.models import School, SchoolYear, Team
 from dramaturg.schools.roles import Role
 from dramaturg.surveys.demo import SMALL_TEAM, SMALL_TEAMS, STAFF, build_survey_demo
+from dramaturg.surveys.instrument_versions import instrument_versions
 from dramaturg.surveys.models import Participation, Response, Round
 from dramaturg.surveys.results import round_results
 from tests.survey_helpers import round_items
@@ -81,6 +82,19 @@ def test_the_demo_school_has_rounds_in_two_school_years(school):
     for target in classes.values():
         assert 20 <= target.invited == target.student_group.size <= 30
         assert target.class_code
+
+
+def test_last_school_years_rounds_used_the_first_versions_and_this_years_the_current(school):
+    current = SchoolYear.objects.current().start_year
+    seen = set()
+    for round_ in school.rounds.select_related("school_year"):
+        for frozen in round_.instruments.filter(card_version=None):
+            versions = instrument_versions(frozen.instrument_id)
+            last_year = round_.school_year.start_year < current
+            expected = versions[0] if last_year else versions[-1]
+            assert (frozen.version, frozen.instrument) == (expected.version, expected)
+            seen.add(frozen.version)
+    assert seen == {1, 2}
 
 
 def test_the_small_team_is_suppressed_and_larger_teams_are_shown(school):

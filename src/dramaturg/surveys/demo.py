@@ -11,6 +11,9 @@ level (one clearly higher, one improving from round to round), every person a st
 of their own, every item some noise; reverse-keyed items are mirrored, so whoever scores high
 disagrees with them. A four-person care team stays below the anonymity threshold, so every
 staff round shows suppression. One seeded generator makes every run give the same figures.
+The rounds of the previous school year were made with the first version of each shipped
+instrument (kept in `instruments/previous/`), this year's with the current one, so the
+dashboard shows what a revision does to its lines (docs/instruments.md).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from dramaturg.schools.models import (
 from dramaturg.schools.roles import Role
 from dramaturg.schools.teams import join_team
 from dramaturg.surveys.generated import GeneratedInstrumentError
+from dramaturg.surveys.instrument_versions import instrument_versions
 from dramaturg.surveys.instruments import Instrument, instrument_to_data
 from dramaturg.surveys.models import (
     Participation,
@@ -140,7 +144,7 @@ class SurveyDemo:
             # Past rounds were prepared a few days ahead; today's round was made just now.
             created_at=min(timezone.now(), dt.datetime.combine(opens, dt.time(9), tz) - ahead),
         )
-        instruments = [resolve_instrument(choice) for choice in choices]
+        instruments = [self.instrument(choice, opens) for choice in choices]
         RoundInstrument.objects.bulk_create(
             RoundInstrument(
                 round=round_,
@@ -154,6 +158,14 @@ class SurveyDemo:
         )
         self.rounds.append(round_)
         return round_, instruments
+
+    def instrument(self, choice: InstrumentChoice, opens: dt.date) -> Instrument:
+        """The instrument as it was shipped when the round was made: before this school year
+        that was the first version of a shipped one (the same item ids keep their difficulty,
+        since `offset` is kept by item id)."""
+        if choice.card_version is None and opens < dt.date(self.year, 8, 1):
+            return instrument_versions(choice.key)[0]
+        return resolve_instrument(choice)
 
     def staff_round(self, title: str, opens: dt.date, step: int, choices) -> None:
         round_, instruments = self.new_round(title, opens, choices)
