@@ -447,7 +447,7 @@ def report(args: argparse.Namespace, outcome: dict, counts: dict[str, int]) -> b
             "(server and PostgreSQL CPU only)"
         )
     print(f"responses released    {counts['responses']}")
-    print(f"  sealed, waiting     {counts['waiting']} (fewer than the threshold of their class)")
+    print(f"  sealed, waiting     {counts['waiting']} (kept back until the class has enough)")
     print(f"codes marked used     {counts['used']}")
     print(f"submission keys       {counts['keys']} (kept for class codes only)")
     print(f"lost responses        {lost}")
