@@ -109,19 +109,13 @@ def accept(db: answer_sql.Writes, round_: Round, target_pk: int, answers: list[i
     commit per batch and tell nothing less.
     """
     threshold = round_.anonymity_threshold
-    if db.waiting(target_pk) + 1 >= 2 * threshold:
-        pool: list[tuple[Any, list[int | None] | list[int]]] = [
-            (pk, opened) for pk, _round, opened in _take(db, target_pk)
-        ]
-        pool.append((None, answers))  # this submit's own answer, not stored yet
-        if len(pool) >= 2 * threshold:
-            secrets.SystemRandom().shuffle(pool)
-            out, keep = pool[:-threshold], pool[-threshold:]
-            _write(db, round_, target_pk, out)
-            if any(pk is None for pk, _a in keep):
-                db.insert_pending(round_.pk, target_pk, seal(round_.pk, answers))
-            return
-    db.insert_pending(round_.pk, target_pk, seal(round_.pk, answers))
+    others = db.insert_pending(round_.pk, target_pk, seal(round_.pk, answers))
+    if others + 1 < 2 * threshold:
+        return
+    pool = [(pk, opened) for pk, _round, opened in _take(db, target_pk)]  # this one included
+    if len(pool) >= 2 * threshold:
+        secrets.SystemRandom().shuffle(pool)
+        _write(db, round_, target_pk, pool[:-threshold])
 
 
 def settle(round_: Round) -> int:
@@ -168,13 +162,10 @@ def _take(db: answer_sql.Writes, target_pk: int) -> list[tuple[Any, int, list[in
 
 
 def _write(
-    db: answer_sql.Writes,
-    round_: Round,
-    target_pk: int,
-    batch: list[tuple[Any, list[int | None]]] | list[tuple[Any, list[int | None] | list[int]]],
+    db: answer_sql.Writes, round_: Round, target_pk: int, batch: list[tuple[Any, list[int | None]]]
 ) -> None:
-    """Write a batch as responses in a random order and delete the waiting rows it came from
-    (an entry without a row id is the releasing submit's own answer). Every response of a
+    """Write a batch as responses in a random order and delete the waiting rows it came from.
+    Every response of a
     round carries the week the round opened: the week of a release would date a batch, and
     beside the reminder dates on the people's side that can narrow a batch down."""
     if not batch:
@@ -183,6 +174,4 @@ def _write(
     secrets.SystemRandom().shuffle(rows)
     week = week_of(round_.opens_on)
     db.insert_responses(round_.pk, target_pk, [answers for _pk, answers in rows], week)
-    taken = [pk for pk, _answers in rows if pk is not None]
-    if taken:
-        db.delete_pending(taken)
+    db.delete_pending([pk for pk, _answers in rows])
