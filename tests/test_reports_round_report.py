@@ -35,6 +35,7 @@ from tests import test_reports_dashboard as dashboard_tests
 from tests.survey_helpers import scale_score, staff_round
 from tests.test_reports_background import request_export, run_worker
 from tests.test_reports_dashboard import answered_round, into_past, self_evaluations
+from dramaturg.surveys.services import close_round
 from tests.test_reports_results_excel import INSTRUMENTS, answer, small_team_means
 
 pytestmark = pytest.mark.django_db
@@ -347,8 +348,17 @@ def test_a_self_evaluation_round_includes_the_cards_charts(world, teams, adopted
 
 def test_a_round_nobody_answered_yet_still_makes_a_report(world, teams, tmp_path):
     round_ = staff_round(world, teams, instruments=INSTRUMENTS, title="Nog niemand")
+    opened = report(round_, tmp_path, "nl")
+    assert opened.has("Nog niemand")
+    # While the round is open the report has no figures, and says when they come.
+    closing = (
+        "The figures appear once the round has closed, so that nobody can work out an answer "
+        "by watching them change."
+    )
+    assert opened.has(said("nl", closing))
+    assert not opened.has(said("nl", "No figures to show"))
+    close_round(world.leader, round_)
     pdf = report(round_, tmp_path, "nl")
-    assert pdf.has("Nog niemand")
     assert pdf.has(said("nl", "No figures to show"))
     for ri in round_.instruments.all():
         for scale in ri.instrument.scales:

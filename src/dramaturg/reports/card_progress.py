@@ -42,10 +42,12 @@ class StageProgress:
 
 
 def _card_scales(found: list[Moment], card_id: int, suffix: str):
-    """(moment, scale) of every round that measured the card with that kind of instrument."""
+    """(moment, scale) of every closed round that measured the card with that kind of
+    instrument (an open round has no figures yet)."""
     return [
         (moment, scale)
         for moment in found
+        if moment.results.closed
         for scale in moment.results.scales
         if scale.card == card_id and scale.instrument.endswith(suffix)
     ]

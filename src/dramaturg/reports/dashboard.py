@@ -47,7 +47,9 @@ class Moment:
         return date_format(self.round.opens_on, "M Y")
 
     def scales(self, instrument: str) -> list[ScaleResult]:
-        return self.results.scales_of(instrument)
+        """The round's scales of an instrument, once it has closed: an open round has no
+        figures yet (docs/anonymity.md), so it is no point on a trend or in a table."""
+        return self.results.scales_of(instrument) if self.results.closed else []
 
     def target_of(self, team_id: int) -> int | None:
         target = self.results.target_of_team(team_id)
