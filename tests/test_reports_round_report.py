@@ -31,11 +31,11 @@ from dramaturg.reports import card_progress, dashboard, exporters, judgements, s
 from dramaturg.reports.models import ExportJob
 from dramaturg.schools.models import School
 from dramaturg.surveys.models import Response, Round
+from dramaturg.surveys.services import close_round
 from tests import test_reports_dashboard as dashboard_tests
 from tests.survey_helpers import scale_score, staff_round
 from tests.test_reports_background import request_export, run_worker
 from tests.test_reports_dashboard import answered_round, into_past, self_evaluations
-from dramaturg.surveys.services import close_round
 from tests.test_reports_results_excel import INSTRUMENTS, answer, small_team_means
 
 pytestmark = pytest.mark.django_db
