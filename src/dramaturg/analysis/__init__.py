@@ -11,7 +11,7 @@ from dramaturg.analysis.baseline import (
     RandomGroupBaseline,
     random_group_baseline,
 )
-from dramaturg.analysis.change import Change, change, grouped_change
+from dramaturg.analysis.change import Change, change, change_from_summary, grouped_change
 from dramaturg.analysis.groups import encode
 from dramaturg.analysis.multilevel import (
     complete_counts,
@@ -38,6 +38,7 @@ __all__ = [
     "Change",
     "RandomGroupBaseline",
     "change",
+    "change_from_summary",
     "complete_counts",
     "cronbach_alpha",
     "describe",
