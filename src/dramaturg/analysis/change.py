@@ -205,6 +205,8 @@ def change_from_summary(
     (n - 1 in the denominator, as R's `sd`), by the same method as `change`: what a page
     that reads stored summaries, not answers, can compute. Equal to `change` on the raw
     scores up to the rounding of the summaries it is given."""
-    a = np.array([[n_a, mean_a, sd_a**2]], dtype=np.float64).T
-    b = np.array([[n_b, mean_b, sd_b**2]], dtype=np.float64).T
-    return _one(_from_moments(*a, *b, level))
+    def one(value: float) -> np.ndarray:
+        return np.array([value], dtype=np.float64)
+
+    moments = (one(n_a), one(mean_a), one(sd_a**2), one(n_b), one(mean_b), one(sd_b**2))
+    return _one(_from_moments(*moments, level))
