@@ -205,6 +205,7 @@ def change_from_summary(
     (n - 1 in the denominator, as R's `sd`), by the same method as `change`: what a page
     that reads stored summaries, not answers, can compute. Equal to `change` on the raw
     scores up to the rounding of the summaries it is given."""
+
     def one(value: float) -> np.ndarray:
         return np.array([value], dtype=np.float64)
 

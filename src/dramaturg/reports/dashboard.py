@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
@@ -18,11 +18,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from dramaturg.core.localized import pick_text
-from dramaturg.reports import charts, judgements
+from dramaturg.reports import charts, scale_rows
+from dramaturg.reports.scale_rows import ChangeRow, ScaleRow
 from dramaturg.reports.summaries import summaries
 from dramaturg.schools.models import School, Team
 from dramaturg.surveys.models import Round
-from dramaturg.surveys.results import RoundResults, ScaleResult
+from dramaturg.surveys.results import Figure, RoundResults, ScaleResult
 
 # The efficacy instruments in the order the dashboard shows them.
 EFFICACY = (
@@ -55,35 +56,6 @@ class Moment:
 
 
 @dataclass(frozen=True)
-class GroupRow:
-    name: str
-    n: int | None
-    invited: int
-    answered: int | None
-    mean: float | None
-    sd: float | None
-    alpha: float | None
-    rwg_j: float | None
-    judgement: str
-
-
-@dataclass(frozen=True)
-class ScaleRow:
-    title: str
-    n: int | None
-    mean: float | None
-    sd: float | None
-    alpha: float | None
-    reliability: str
-    icc1: float | None
-    icc2: float | None
-    between: str
-    groups: list[GroupRow] = field(default_factory=list)
-    # On the team page: the team's own figure beside the school's.
-    team: GroupRow | None = None
-
-
-@dataclass(frozen=True)
 class Section:
     instrument: str
     title: str
@@ -112,40 +84,50 @@ def moments(school: School, today: dt.date | None = None) -> list[Moment]:
     return [Moment(round_, found[round_.pk]) for round_ in rounds]
 
 
-def _group_row(results: RoundResults, target_id: int, scale: ScaleResult) -> GroupRow:
-    target = results.target(target_id)
-    figure = scale.of(target_id)
-    return GroupRow(
-        name=target.name,
-        n=figure.n,
-        invited=target.invited,
-        answered=target.answered,
-        mean=figure.mean,
-        sd=figure.sd,
-        alpha=figure.alpha,
-        rwg_j=figure.rwg_j,
-        judgement=judgements.agreement(figure.rwg_j, not figure.suppressed),
-    )
+def _figure_before(
+    found: list[Moment], moment: Moment, instrument: str, scale_id: str, team_id: int | None
+) -> tuple[str, Figure] | None:
+    """The figure of the scale in the round before `moment` that has it (the team's own on a
+    team page), with that round's label; None in the first round."""
+    earlier = found[: found.index(moment)]
+    for before in reversed(earlier):
+        for scale in before.scales(instrument):
+            if scale.scale != scale_id:
+                continue
+            if team_id is None:
+                return before.label, scale.total
+            target = before.target_of(team_id)
+            return (before.label, scale.of(target)) if target is not None else None
+    return None
 
 
-def _scale_row(moment: Moment, scale: ScaleResult, team_id: int | None) -> ScaleRow:
+def _change(
+    found: list[Moment], moment: Moment, scale: ScaleResult, team_id: int | None
+) -> ChangeRow | None:
+    before = _figure_before(found, moment, scale.instrument, scale.scale, team_id)
+    if before is None:
+        return None
+    now = scale.total if team_id is None else scale.of(moment.target_of(team_id))
+    return scale_rows.change_row(before[0], before[1], now)
+
+
+def _scale_row(
+    found: list[Moment], moment: Moment, scale: ScaleResult, team_id: int | None
+) -> ScaleRow:
     results = moment.results
-    total = scale.total
     ids = [t.id for t in sorted(results.targets, key=lambda target: target.name)]
     team_key = moment.target_of(team_id) if team_id is not None else None
-    classes = moment.round.mode == Round.Mode.STUDENTS
-    return ScaleRow(
-        title=pick_text(scale.title),
-        n=total.n,
-        mean=total.mean,
-        sd=total.sd,
-        alpha=total.alpha,
-        reliability=judgements.reliability(total.alpha) if total.n else "",
-        icc1=scale.icc1,
-        icc2=scale.icc2,
-        between=judgements.between_groups(scale.icc1, classes=classes),
-        groups=[_group_row(results, key, scale) for key in ids] if team_id is None else [],
-        team=_group_row(results, team_key, scale) if team_key else None,
+    team = None
+    if team_key:
+        team_change = _change(found, moment, scale, team_id)
+        team = scale_rows.group_row(results, team_key, scale, team_change)
+    return scale_rows.scale_row(
+        results,
+        scale,
+        classes=moment.round.mode == Round.Mode.STUDENTS,
+        groups=ids if team_id is None else [],
+        team=team,
+        change=_change(found, moment, scale, None),
     )
 
 
@@ -204,7 +186,7 @@ def efficacy_sections(
             y_max=first.options,
             y_label=_("Average score"),
         )
-        rows = [_scale_row(latest, scale, team_id) for scale in latest.scales(instrument)]
+        rows = [_scale_row(found, latest, scale, team_id) for scale in latest.scales(instrument)]
         # The response rate of whom the page is about: the team on its page, else everyone.
         whom: Any = (
             latest.results.target_of_team(team_id) if team_id is not None else latest.results

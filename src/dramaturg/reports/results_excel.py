@@ -1,7 +1,10 @@
 """The results data of a measurement round as an Excel workbook, in the reader's language.
 
-* One sheet per scale: the round's anonymity threshold and ICC(1)/ICC(2) on top, then a row
-  for everyone (the school) and one per team or class with n, mean, sd, alpha and rwg(j).
+* One sheet per scale: the round's anonymity threshold, ICC(1)/ICC(2) and ICC(1)'s interval
+  and the statements that go against the others on top, then a row for everyone (the school)
+  and one per team or class with n, complete cases, mean, sd, alpha (from 10 complete cases;
+  a negative one as "not interpretable"), the reliability of the mean, r*wg(j), whether the
+  group agrees beyond random groups, and rwg(j) for researchers.
 * A response-rate sheet, and a codebook (`codebook.py`) that says what every figure means.
 
 Every figure comes from the round's results object (`surveys.results.RoundResults`), in which
@@ -19,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from dramaturg.core.localized import pick_text
-from dramaturg.reports import xlsx
+from dramaturg.reports import judgements, xlsx
 from dramaturg.reports.codebook import write_codebook
 from dramaturg.reports.exporters import ROUND, XLSX, Exporter, register
 from dramaturg.reports.xlsx import TWO, Number, Sheet, SheetTitles
@@ -53,14 +56,30 @@ def _optional(value: float | None) -> Number | None:
     return None if value is None else Number(value, TWO)
 
 
+def _yes_no(value: bool | None) -> str | None:
+    return None if value is None else (_("yes") if value else _("no"))
+
+
 def _figure_row(sheet: Sheet, label: str, figure: results.Figure) -> None:
     if figure.suppressed:
         sheet.write(label, hidden_text())
         return
+    # A negative alpha is no low reliability but a sign of a statement keyed the wrong way:
+    # never a number here, as on the page.
+    alpha: Number | str | None = _optional(figure.alpha)
+    if figure.alpha is not None and not figure.alpha_readable:
+        alpha = judgements.not_interpretable()
     sheet.write(
         label,
         Number(figure.n or 0),
-        *(_optional(value) for value in (figure.mean, figure.sd, figure.alpha, figure.rwg_j)),
+        None if figure.n_complete is None else Number(figure.n_complete),
+        _optional(figure.mean),
+        _optional(figure.sd),
+        alpha,
+        _optional(figure.reliability),
+        _optional(figure.rwg_j_lindell),
+        _yes_no(figure.beyond_random),
+        _optional(figure.rwg_j),
     )
 
 
@@ -74,10 +93,14 @@ def _notes(sheet: Sheet, round_: Round) -> None:
     n = round_.anonymity_threshold
     for note in (
         _(
-            "n is the number of people with a score on the scale; the mean and standard "
-            "deviation (sd) are on the questionnaire's answer scale. Alpha (α) says how "
-            "consistently the statements measure one thing (0.7 or more is good); rwg(j) says "
-            "how far a team agrees (0.7 or more: largely agrees)."
+            "n is the number of people with a score on the scale; n complete the people who "
+            "answered every statement, on whom alpha, r*wg(j) and rwg(j) rest. The mean and "
+            "standard deviation (sd) are on the questionnaire's answer scale. Alpha (α) is "
+            "given from 10 complete cases; a negative alpha is not interpretable (check the "
+            "keying of the statements). The reliability of the mean is ICC(2) of the group. "
+            "r*wg(j) is Lindell's agreement; 'beyond random groups' says whether the group "
+            "agrees more than 19 in 20 random groups of its size from this round. rwg(j) (uniform "
+            "null) rises with the number of statements and is given for researchers only."
         ),
         hidden_note(n),
         _(
@@ -106,8 +129,24 @@ def write_scale(
             sheet.write(label, hidden_text())
         else:
             sheet.write(label, _optional(value))
+    if scale.icc1_ci:
+        low, high = scale.icc1_ci
+        sheet.write(_("ICC(1) 95% interval"), Number(low, TWO), Number(high, TWO))
+    for item in scale.flagged_items:
+        sheet.write(judgements.against_the_others(), item.id, pick_text(item.text))
     sheet.blank()
-    header = sheet.header(group_heading(round_), "n", _("Mean"), "sd", "α", "rwg(j)")
+    header = sheet.header(
+        group_heading(round_),
+        "n",
+        _("n complete"),
+        _("Mean"),
+        "sd",
+        "α",
+        _("Reliability of the mean"),
+        "r*wg(j)",
+        _("Beyond random groups"),
+        "rwg(j)",
+    )
     sheet.freeze_below(header)
     _figure_row(sheet, _("Everyone"), scale.total)
     for target in found.targets:
@@ -159,7 +198,7 @@ def results_workbook(round_: Round) -> Workbook:
     titles = SheetTitles(rates_title, codebook_title)
     instruments = [ri.instrument for ri in round_.instruments.order_by("position")]
     sheet_of: dict[tuple[str, str], str] = {}
-    widths = (34, 10, 12, 10, 10, 10)
+    widths = (34, 10, 12, 10, 10, 12, 14, 10, 14, 10)
     for scale in found.scales:
         title = titles.take(pick_text(scale.title))
         sheet_of[(scale.instrument, scale.scale)] = title
