@@ -5,9 +5,13 @@ mean, ICC(1)'s interval and the statements that go against the others."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 
+import numpy as np
 import pytest
+from django.utils import translation
 
+from dramaturg.reports import dashboard
 from dramaturg.surveys.results import RoundResults, round_results
 from tests.reading_helpers import AGREEING, answered, five_teams
 
@@ -53,3 +57,39 @@ def test_an_open_round_shows_none_of_them(world):
         assert scale.negative_items == ()
         assert all(figure.suppressed for figure in scale.groups.values())
         assert scale.total.n_complete is None
+
+
+def test_the_interval_of_a_mean_from_its_summary_is_the_t_interval():
+    from scipy import stats
+
+    from dramaturg.analysis import mean_interval
+
+    scores = np.array([3.2, 4.0, 2.8, 3.6, 4.4, 3.0])
+    expected = stats.t.interval(0.95, len(scores) - 1, scores.mean(), stats.sem(scores))
+    found = mean_interval(len(scores), scores.mean(), scores.std(ddof=1))
+    assert found == pytest.approx(expected, rel=1e-12)
+    assert all(math.isnan(v) for v in mean_interval(1, 3.0, 0.0))
+
+
+def test_a_trend_shows_each_point_with_its_interval(world):
+    teams = five_teams(world)
+    answered(world, teams, {"Team A": AGREEING}, weeks=30)
+    answered(world, teams, {}, weeks=4)
+    with translation.override("nl"):
+        found = dashboard.moments(world.school)
+        section = dashboard.efficacy_sections(found, instruments=["collective_efficacy"])[0]
+    rows = section.chart.table.rows
+    assert len(rows) == 2
+    total = round_results(found[-1].round).scales[0].total
+    assert total.n is not None
+    assert total.mean is not None
+    assert total.sd is not None
+    low, high = mean_interval_of(total.n, total.mean, total.sd)
+    assert rows[1][1] == f"{total.mean:.2f} ({low:.2f}–{high:.2f})".replace(".", ",")
+    assert section.chart.svg.count("<path") > 0
+
+
+def mean_interval_of(n: int, mean: float, sd: float) -> tuple[float, float]:
+    from dramaturg.analysis import mean_interval
+
+    return mean_interval(n, mean, sd)

@@ -8,6 +8,7 @@ lies wholly above or below zero (True), or holds zero (False), or is undefined (
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -211,3 +212,14 @@ def change_from_summary(
 
     moments = (one(n_a), one(mean_a), one(sd_a**2), one(n_b), one(mean_b), one(sd_b**2))
     return _one(_from_moments(*moments, level))
+
+
+def mean_interval(n: int, mean: float, sd: float, level: float = 0.95) -> tuple[float, float]:
+    """The t-based confidence interval of a mean from n, mean and sd (as R's
+    `t.test(x)$conf.int`): mean -/+ t(1 - a/2; n - 1) sd / sqrt(n); NaN below two scores."""
+    if n < 2 or not np.isfinite(sd):
+        return math.nan, math.nan
+    from scipy.special import stdtrit  # imported late: scipy is slow to import
+
+    half = float(stdtrit(n - 1, 0.5 + level / 2)) * sd / math.sqrt(n)
+    return mean - half, mean + half

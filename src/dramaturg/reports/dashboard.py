@@ -9,6 +9,7 @@ flows one way: rounds → results → `Moment`s → sections of charts and rows.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -17,13 +18,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from dramaturg.analysis.change import mean_interval
 from dramaturg.core.localized import pick_text
 from dramaturg.reports import charts, scale_rows
 from dramaturg.reports.scale_rows import ChangeRow, ScaleRow
 from dramaturg.reports.summaries import summaries
 from dramaturg.schools.models import School, Team
 from dramaturg.surveys.models import Round
-from dramaturg.surveys.results import Figure, RoundResults, ScaleResult
+from dramaturg.surveys.results import HIDDEN, Figure, RoundResults, ScaleResult
 
 # The efficacy instruments in the order the dashboard shows them.
 EFFICACY = (
@@ -140,14 +142,29 @@ def _scale_ids(found: Iterable[Moment], instrument: str) -> list[tuple[str, dict
     return list(seen.items())
 
 
-def _value(moment: Moment, instrument: str, scale_id: str, team_id: int | None):
+def _figure(moment: Moment, instrument: str, scale_id: str, team_id: int | None) -> Figure:
     for scale in moment.scales(instrument):
         if scale.scale != scale_id:
             continue
         if team_id is None:
-            return scale.total.mean
-        return scale.of(moment.target_of(team_id)).mean
-    return None
+            return scale.total
+        return scale.of(moment.target_of(team_id))
+    return HIDDEN
+
+
+def _interval(figure: Figure) -> tuple[float, float] | None:
+    """The 95% interval of a shown mean, from the n, mean and sd the page shows."""
+    if figure.n is None or figure.mean is None or figure.sd is None:
+        return None
+    low, high = mean_interval(figure.n, figure.mean, figure.sd)
+    return None if math.isnan(low) else (low, high)
+
+
+def _series(used: list[Moment], instrument: str, scale_id: str, title, team_id: int | None):
+    figures = [_figure(m, instrument, scale_id, team_id) for m in used]
+    return charts.Series(
+        pick_text(title), [f.mean for f in figures], [_interval(f) for f in figures]
+    )
 
 
 def efficacy_sections(
@@ -168,17 +185,17 @@ def efficacy_sections(
         first = latest.scales(instrument)[0]
         title = pick_text(first.instrument_title)
         series = [
-            charts.Series(
-                pick_text(scale_title),
-                [_value(m, instrument, scale_id, team_id) for m in used],
-            )
+            _series(used, instrument, scale_id, scale_title, team_id)
             for scale_id, scale_title in _scale_ids(used, instrument)
         ]
         whose = str(team) if team is not None else latest.round.school.name
         chart = charts.trend_chart(
             f"trend-{instrument}",
             title,
-            _("Average score per scale of %(whose)s in each measurement round (1 to %(max)s).")
+            _(
+                "Average score per scale of %(whose)s in each measurement round (1 to "
+                "%(max)s), with its 95%% interval as a whisker."
+            )
             % {"whose": whose, "max": first.options},
             [m.label for m in used],
             series,

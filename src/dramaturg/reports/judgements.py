@@ -12,7 +12,7 @@ its reference and what it must not be taken to mean; docs/dashboard.md explains 
   alpha is there only with at least 10 complete cases, and a negative alpha is not a low
   reliability but a sign of a statement keyed the wrong way, so it is never read on the
   rule of thumb. Per team, the reliability of the team's mean (ICC(2) of the group) is shown
-  instead of alpha, read with the same .70 (LeBreton & Senter, 2008).
+  instead of alpha, read with the same .70 convention.
 * Between teams: ICC(1) is read only with at least 10 groups, as small from .01, medium
   from .10 and large from .25 (LeBreton & Senter, 2008); with fewer the page shows the
   value with its 95% interval and no words, since 12–15% of random teams of 4–6 earned a
