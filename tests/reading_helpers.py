@@ -34,7 +34,7 @@ def five_teams(world) -> list[Team]:
 def answered(world, teams, values: dict[str, tuple[int, ...]], weeks: int = 0) -> Round:
     """A closed collective-efficacy round in which the members of each team answer with the
     values given for it (SPREAD where none is given), `weeks` in the past."""
-    round_ = staff_round(world, teams, title=f"Meting {weeks}")
+    round_ = staff_round(world, teams, title=f"Meting-{weeks}")
     width = sum(len(ri.instrument.items) for ri in round_.instruments.all())
     week = week_of(timezone.localdate())
     for target in round_.targets.select_related("team"):

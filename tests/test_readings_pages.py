@@ -120,3 +120,23 @@ def test_a_change_within_the_noise_is_read_as_such(world, client_for):
     assert cells[2] == "Within the noise: no clear change"
     dutch = page(client_for(world.leader), url, "nl")
     assert "Binnen de ruis" in dutch
+
+
+def test_the_workbook_gives_the_change_with_its_interval(world, client_for):
+    from tests.helpers import english
+    from tests.test_reports_results_excel import download
+
+    teams = five_teams(world)
+    answered(world, teams, {"Team A": AGREEING}, weeks=30)
+    latest = answered(world, teams, {"Team A": AGREEING}, weeks=4)
+    workbook = download(english(client_for(world.leader)), latest)
+    sheet = workbook["Group competence"]
+    rows = [r for r in sheet.iter_rows(values_only=True) if r and r[0]]
+    labels = [r[0] for r in rows]
+    start = labels.index("Change since Meting-30, with 95% intervals")
+    everyone = rows[labels.index("Everyone", start)]
+    assert everyone[1] == 0
+    assert everyone[2] < 0 < everyone[3]  # the interval holds zero
+    assert everyone[7] == "Within the noise: no clear change"
+    assert everyone[2] == round(everyone[2], 2)  # no more precision than the page
+    assert rows[labels.index("Team B")][1] == 6  # the figures above are unchanged

@@ -4,7 +4,9 @@
   and the statements that go against the others on top, then a row for everyone (the school)
   and one per team or class with n, complete cases, mean, sd, alpha (from 10 complete cases;
   a negative one as "not interpretable"), the reliability of the mean, r*wg(j), whether the
-  group agrees beyond random groups, and rwg(j) for researchers.
+  group agrees beyond random groups, and rwg(j) for researchers; below them the change of
+  each mean since the previous round that measured the scale, with its 95% interval and
+  Hedges' g with its interval (only between figures shown in both rounds).
 * A response-rate sheet, and a codebook (`codebook.py`) that says what every figure means.
 
 Every figure comes from the round's results object (`surveys.results.RoundResults`), in which
@@ -22,9 +24,10 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from dramaturg.core.localized import pick_text
-from dramaturg.reports import judgements, xlsx
+from dramaturg.reports import judgements, scale_rows, xlsx
 from dramaturg.reports.codebook import write_codebook
 from dramaturg.reports.exporters import ROUND, XLSX, Exporter, register
+from dramaturg.reports.summaries import summaries
 from dramaturg.reports.xlsx import TWO, Number, Sheet, SheetTitles
 from dramaturg.surveys import results
 from dramaturg.surveys.models import Round
@@ -116,8 +119,92 @@ def _notes(sheet: Sheet, round_: Round) -> None:
         sheet.write(note)
 
 
+def _previous(
+    scale: results.ScaleResult, earlier: list[tuple[Round, results.RoundResults]]
+) -> tuple[Round, results.RoundResults, results.ScaleResult] | None:
+    """The latest earlier round that measured the same scale, with its results."""
+    for before, found in earlier:
+        for other in found.scales:
+            if (other.instrument, other.scale) == (scale.instrument, scale.scale):
+                return before, found, other
+    return None
+
+
+def _change_block(
+    sheet: Sheet,
+    found: results.RoundResults,
+    scale: results.ScaleResult,
+    earlier: list[tuple[Round, results.RoundResults]],
+) -> None:
+    """The change of each mean since the previous round that measured the scale, with its
+    95% interval, Hedges' g and its interval; only between figures shown in both rounds."""
+    previous = _previous(scale, earlier)
+    if previous is None:
+        return
+    before_round, before, before_scale = previous
+    sheet.blank()
+    sheet.heading(_("Change since %(round)s, with 95%% intervals") % {"round": before_round.title})
+    sheet.header(
+        group_heading(before_round),
+        _("Change"),
+        _("Interval from"),
+        _("Interval to"),
+        "Hedges' g",
+        _("Interval from"),
+        _("Interval to"),
+        _("What it says"),
+    )
+    pairs = [(_("Everyone"), before_scale.total, scale.total)]
+    for target in found.targets:
+        match = next(
+            (
+                t
+                for t in before.targets
+                if (t.team_id, t.class_id) == (target.team_id, target.class_id)
+            ),
+            None,
+        )
+        if match is not None:
+            pairs.append((target.name, before_scale.of(match.id), scale.of(target.id)))
+    for label, then, now in pairs:
+        change = scale_rows.change_row(before_round.title, then, now)
+        if change is None:
+            sheet.write(label, _("no figure in one of the rounds"))
+            continue
+        sheet.write(
+            label,
+            Number(change.difference, TWO),
+            *(
+                _optional(value)
+                for value in (
+                    change.ci_low,
+                    change.ci_high,
+                    change.hedges_g,
+                    change.g_ci_low,
+                    change.g_ci_high,
+                )
+            ),
+            change.reading,
+        )
+
+
+def earlier_results(round_: Round) -> list[tuple[Round, results.RoundResults]]:
+    """The school's closed rounds of the same kind before this one, latest first."""
+    rounds = list(
+        Round.objects.filter(school=round_.school, mode=round_.mode, opens_on__lt=round_.opens_on)
+        .select_related("school")
+        .order_by("-opens_on", "-pk")
+    )
+    found = summaries(rounds)
+    return [(r, found[r.pk]) for r in rounds if found[r.pk].closed]
+
+
 def write_scale(
-    sheet: Sheet, round_: Round, found: results.RoundResults, scale: results.ScaleResult
+    sheet: Sheet,
+    round_: Round,
+    found: results.RoundResults,
+    scale: results.ScaleResult,
+    earlier: list[tuple[Round, results.RoundResults]] | None = None,
 ) -> None:
     sheet.title(pick_text(scale.title))
     sheet.write(_("Questionnaire"), pick_text(scale.instrument_title))
@@ -151,6 +238,8 @@ def write_scale(
     _figure_row(sheet, _("Everyone"), scale.total)
     for target in found.targets:
         _figure_row(sheet, target.name, scale.of(target.id))
+    if earlier:
+        _change_block(sheet, found, scale, earlier)
     _notes(sheet, round_)
 
 
@@ -198,13 +287,14 @@ def results_workbook(round_: Round) -> Workbook:
     titles = SheetTitles(rates_title, codebook_title)
     instruments = [ri.instrument for ri in round_.instruments.order_by("position")]
     sheet_of: dict[tuple[str, str], str] = {}
+    earlier = earlier_results(round_) if found.has_answers and found.closed else []
     widths = (34, 10, 12, 10, 10, 12, 14, 10, 14, 10)
     for scale in found.scales:
         title = titles.take(pick_text(scale.title))
         sheet_of[(scale.instrument, scale.scale)] = title
         sheet = Sheet(workbook.create_sheet(title), widths)
         if found.has_answers and found.closed:
-            write_scale(sheet, round_, found, scale)
+            write_scale(sheet, round_, found, scale, earlier)
         else:
             write_empty_scale(sheet, round_, found, scale)
     write_rates(Sheet(workbook.create_sheet(rates_title), (34, 12, 12, 14)), round_, found)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from dramaturg.analysis.change import change_from_summary
 from dramaturg.core.localized import pick_text
 from dramaturg.reports import judgements
-from dramaturg.surveys.results import Figure, RoundResults, ScaleResult
+from dramaturg.surveys.results import Figure, RoundResults, ScaleResult, shown
 
 
 @dataclass(frozen=True)
@@ -84,9 +84,9 @@ def change_row(since: str, before: Figure, now: Figure) -> ChangeRow | None:
     found = change_from_summary(before.n, before.mean, before.sd, now.n, now.mean, now.sd)
     values = found.as_dict()
 
-    def value(key: str) -> float | None:
+    def value(key: str) -> float | None:  # rounded as every figure shown (`shown`)
         number = values[key]
-        return None if number is None else float(number)
+        return None if number is None else shown(float(number))
 
     return ChangeRow(
         since,
