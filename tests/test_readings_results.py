@@ -93,3 +93,30 @@ def mean_interval_of(n: int, mean: float, sd: float) -> tuple[float, float]:
     from dramaturg.analysis import mean_interval
 
     return mean_interval(n, mean, sd)
+
+
+def test_the_readings_follow_their_rules():
+    from dramaturg.reports import judgements
+    from dramaturg.surveys.results import Figure
+
+    with translation.override("en"):
+        few = Figure(n=8, mean=3.0, sd=0.5, n_complete=8)
+        assert judgements.reliability(few) == (
+            "Too few complete answers for alpha (8; at least 10 are needed)"
+        )
+        negative = Figure(n=30, mean=3.0, sd=0.5, alpha=-0.6, n_complete=30)
+        assert judgements.reliability(negative) == judgements.not_interpretable()
+        some = Figure(n=6, mean=3, sd=1, rwg_j=0.9, n_complete=6, rwg_j_lindell=0.5)
+        beyond = Figure(**{**vars(some), "beyond_random": True})
+        assert judgements.agreement(beyond) == (
+            "Agree more than random groups would, but answers still differ"
+        )
+        # rwg(j) of .90 alone is no agreement when random groups agree as much.
+        assert judgements.agreement(Figure(**{**vars(some), "beyond_random": False})) == (
+            "Agree no more than random groups of the same size would"
+        )
+        assert judgements.between_groups(0.3, 9).startswith("With fewer than 10 teams")
+        assert judgements.between_groups(0.3, 10) == "Teams differ strongly"
+        assert judgements.between_groups(0.05, 12, classes=True) == "Classes differ a little"
+        assert judgements.change(False, 0.4) == "Within the noise: no clear change"
+        assert judgements.change(True, -0.4) == "Beyond the noise: a clear fall"

@@ -45,6 +45,7 @@ class GroupRow:
     rwg_j_lindell: float | None
     reliability: float | None  # of the group's mean
     judgement: str
+    mean_reading: str = ""  # how far the group's mean can be trusted
     change: ChangeRow | None = None
 
 
@@ -119,6 +120,7 @@ def group_row(
         rwg_j_lindell=figure.rwg_j_lindell,
         reliability=figure.reliability,
         judgement=judgements.agreement(figure),
+        mean_reading=judgements.team_mean(figure.reliability),
         change=change,
     )
 
