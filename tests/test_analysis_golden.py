@@ -17,6 +17,7 @@ import pytest
 
 from dramaturg.analysis import (
     change,
+    change_from_summary,
     describe,
     encode,
     group_mean_reliability,
@@ -216,6 +217,36 @@ def test_change_between_the_synthetic_rounds_matches_t_test() -> None:
         assert_hedges_g(mine, reference, name)
         if reference.get("beyond_noise") is not None:
             assert bool(mine["beyond_noise"]) is reference["beyond_noise"]
+
+
+def test_change_from_summaries_equals_the_change_on_answers() -> None:
+    """The dashboard reads stored n, mean and sd: from those the same interval and g, hence
+    R's golden values, for the whole and every team of the synthetic rounds."""
+    case = CASES["synthetic_change"]
+    reverse = np.isin(case["items"], case["reverse"])
+    rounds = []
+    for data_file in (case["data_file_round1"], case["data_file_round2"]):
+        items, labels = load(case, data_file)
+        rounds.append((scale_scores(items, reverse, case["options"], case["min_items"]), labels))
+    (a, labels_a), (b, labels_b) = rounds
+    pairs = [(a, b, case["results"]["change"])]
+    theirs = {g["group"]: g for g in case["results"]["groups"]}
+    for name, reference in theirs.items():
+        pairs.append((a[np.asarray(labels_a) == name], b[np.asarray(labels_b) == name], reference))
+    for first, second, reference in pairs:
+        x, y = first[~np.isnan(first)], second[~np.isnan(second)]
+        if len(x) < 2 or len(y) < 2:
+            continue
+        summary = change_from_summary(
+            len(x), x.mean(), x.std(ddof=1), len(y), y.mean(), y.std(ddof=1)
+        ).as_dict()
+        raw = change(x, y).as_dict()
+        assert summary.keys() == raw.keys()
+        for key, value in raw.items():
+            assert summary[key] == (None if value is None else pytest.approx(value, rel=1e-9))
+        assert_close(summary["ci_low"], reference["ci95_low"], "summary ci low")
+        assert_close(summary["ci_high"], reference["ci95_high"], "summary ci high")
+        assert_hedges_g(summary, reference, "summary")
 
 
 def assert_hedges_g(ours: dict, theirs: dict, what: str) -> None:

@@ -84,6 +84,17 @@ def three_teams(world, small: bool = True):
     return closed(round_)
 
 
+def gettext_not_interpretable() -> str:
+    return not_interpretable_in("en")
+
+
+def not_interpretable_in(language: str) -> str:
+    from dramaturg.reports.judgements import not_interpretable
+
+    with translation.override(language):
+        return not_interpretable()
+
+
 def export_url(round_, key="results_xlsx"):
     return reverse("reports:round_export", args=[round_.school.slug, round_.pk, key])
 
@@ -143,18 +154,28 @@ def test_leader_downloads_the_results_workbook_with_hidden_teams_hidden(world, c
     for result, name in zip(results, NL_SCALE_SHEETS, strict=True):
         sheet = workbook[name]
         assert sheet["A1"].value == pick_text(result.title, "nl")
-        n, mean, sd, alpha = row_of(sheet, everyone)[1:5]
+        n, complete, mean, sd, alpha = row_of(sheet, everyone)[1:6]
         assert (n, mean) == (result.total.n, pytest.approx(result.total.mean))
+        assert complete == result.total.n_complete
         assert isinstance(n, int)
         assert isinstance(mean, float)
-        assert (sd, alpha) == (pytest.approx(result.total.sd), pytest.approx(result.total.alpha))
+        assert sd == pytest.approx(result.total.sd)
+        if result.total.alpha_readable:
+            assert alpha == pytest.approx(result.total.alpha)
+        elif result.total.alpha is not None:  # negative: words, never the number
+            assert alpha == not_interpretable_in("nl")
         shown = result.groups[round_.targets.get(team=world.team_b).pk]
-        assert row_of(sheet, "Bovenbouw")[1:3] == (shown.n, pytest.approx(shown.mean))
+        assert row_of(sheet, "Bovenbouw")[1:4] == (
+            shown.n,
+            shown.n_complete,
+            pytest.approx(shown.mean),
+        )
         for team in ("Onderbouw", "Middenbouw"):
-            assert row_of(sheet, team)[1:] == (hidden, None, None, None, None)
+            assert row_of(sheet, team)[1] == hidden
+            assert set(row_of(sheet, team)[2:]) == {None}
         # A hidden team makes the ICCs hidden: they could give its mean away.
         assert row_of(sheet, "ICC(1)")[1] == hidden
-        mean_cell = next(c for c in sheet["C"] if c.value == mean)
+        mean_cell = next(c for c in sheet["D"] if c.value == mean)
         assert mean_cell.number_format == "0.00"
 
     # No number next to a hidden team's name, anywhere; and its true means nowhere at all.
@@ -243,7 +264,7 @@ def test_a_student_round_has_a_row_per_class(world, client_for):
     closed(round_)
     workbook = download(english(client_for(world.leader)), round_)
     sheet = workbook.worksheets[0]
-    assert row_of(sheet, "Class")[1:3] == ("n", "Mean")
+    assert row_of(sheet, "Class")[1:4] == ("n", "n complete", "Mean")
     assert numbers(row_of(sheet, "Everyone"))[0] == 12
     assert [numbers(row_of(sheet, name))[0] for name in ("Groep 6", "Groep 7")] == [6, 6]
     rates = workbook["Response rate"]
@@ -347,15 +368,18 @@ def test_every_export_holds_the_figures_as_the_page_shows_them(world, client_for
         sheet = workbook[name]
         for label in ("Everyone", "Middenbouw", "Bovenbouw"):
             row = next(r for r in sheet.iter_rows() if r[0].value == label)
-            for cell in row[2:]:
-                if cell.value is None:
+            # mean, sd, alpha, reliability of the mean, r*wg(j) as on the page; rwg(j)
+            # (for researchers) only in the workbook, rounded the same way.
+            assert row[9].value is None or row[9].value == round(row[9].value, 2)
+            for cell in row[3:8]:
+                if cell.value is None or cell.value == gettext_not_interpretable():
                     continue
                 assert isinstance(cell.value, int | float)  # Excel reads 0.0 back as 0
                 assert cell.value == round(cell.value, 2), (name, label, cell.value)
                 assert cell.number_format == "0.00"
                 assert f"<td>{cell.value:.2f}</td>" in html, (name, label, cell.value)
                 checked += 1
-            mean = row[2].value
+            mean = row[3].value
             assert f"{mean:.2f}" in text  # the round report prints the same mean
         for label in ("ICC(1)", "ICC(2)"):
             value = next(r for r in sheet.iter_rows() if r[0].value == label)[1].value

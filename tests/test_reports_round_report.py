@@ -31,6 +31,7 @@ from dramaturg.reports import card_progress, dashboard, exporters, judgements, s
 from dramaturg.reports.models import ExportJob
 from dramaturg.schools.models import School
 from dramaturg.surveys.models import Response, Round
+from dramaturg.surveys.results import HIDDEN, Figure
 from dramaturg.surveys.services import close_round
 from tests import test_reports_dashboard as dashboard_tests
 from tests.survey_helpers import scale_score, staff_round
@@ -247,13 +248,21 @@ def test_the_dutch_report_holds_the_rounds_figures_and_no_hidden_one(world, roun
         for scale in figures_of(round_, world.team_b):
             total, team = scale["total"], scale["team"]
             assert pdf.row(
-                everyone, str(total["n"]), *(shown(total[k], "nl") for k in ("mean", "sd"))
+                everyone,
+                str(total["n"]),
+                str(total["n_complete"]),
+                *(shown(total[k], "nl") for k in ("mean", "sd")),
             )
-            assert pdf.row("Bovenbouw", "8", *(shown(team[k], "nl") for k in ("mean", "sd")))
-            assert pdf.has(judgements.reliability(total["alpha"]))
-            assert pdf.has(judgements.agreement(team["rwg_j"]))
-        assert pdf.has(judgements.agreement(None, shown=False))  # the hidden teams
-        assert pdf.has(judgements.between_groups(None))  # ICCs would give them away
+            assert pdf.row(
+                "Bovenbouw",
+                "8",
+                str(team["n_complete"]),
+                *(shown(team[k], "nl") for k in ("mean", "sd")),
+            )
+            assert pdf.has(judgements.reliability(Figure(**total)))
+            assert pdf.has(judgements.agreement(Figure(**team)))
+        assert pdf.has(judgements.agreement(HIDDEN))  # the hidden teams
+        assert pdf.has(judgements.between_groups(None, 0))  # ICCs would give them away
         assert pdf.has(gettext("Scale and group"))
         note = gettext(
             "means: no figure, to protect anonymity. Too few people answered in that group, or "
@@ -280,9 +289,15 @@ def test_the_english_report_has_english_words_and_numbers(world, rounds, tmp_pat
     assert_trend_tables(pdf, report_sections(round_, "en"))
     for scale in figures_of(round_, world.team_b):
         team = scale["team"]
-        assert pdf.row("Bovenbouw", "8", f"{team['mean']:.2f}", f"{team['sd']:.2f}"), team
+        assert pdf.row(
+            "Bovenbouw",
+            "8",
+            str(team["n_complete"]),
+            f"{team['mean']:.2f}",
+            f"{team['sd']:.2f}",
+        ), team
         with translation.override("en"):
-            assert pdf.has(judgements.agreement(team["rwg_j"]))
+            assert pdf.has(judgements.agreement(Figure(**team)))
     for dutch in ("Respons", "Geantwoord", "Schaal en groep", "Vertrouwen in ons gezamenlijk"):
         assert not pdf.has_word(dutch), dutch
 

@@ -11,7 +11,13 @@ from dramaturg.analysis.baseline import (
     RandomGroupBaseline,
     random_group_baseline,
 )
-from dramaturg.analysis.change import Change, change, grouped_change
+from dramaturg.analysis.change import (
+    Change,
+    change,
+    change_from_summary,
+    grouped_change,
+    mean_interval,
+)
 from dramaturg.analysis.groups import encode
 from dramaturg.analysis.multilevel import (
     complete_counts,
@@ -38,6 +44,7 @@ __all__ = [
     "Change",
     "RandomGroupBaseline",
     "change",
+    "change_from_summary",
     "complete_counts",
     "cronbach_alpha",
     "describe",
@@ -50,6 +57,7 @@ __all__ = [
     "icc1_ci",
     "item_rest_correlations",
     "keyed",
+    "mean_interval",
     "mean_item_variance",
     "minres_loadings",
     "null_variance",

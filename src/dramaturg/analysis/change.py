@@ -8,6 +8,7 @@ lies wholly above or below zero (True), or holds zero (False), or is undefined (
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -77,6 +78,19 @@ def grouped_change(
     keep_a, keep_b = ~np.isnan(a), ~np.isnan(b)
     n_a, mean_a, var_a = mean_var(a[keep_a], a_codes[keep_a], g)
     n_b, mean_b, var_b = mean_var(b[keep_b], b_codes[keep_b], g)
+    return _from_moments(n_a, mean_a, var_a, n_b, mean_b, var_b, level)
+
+
+def _from_moments(
+    n_a: np.ndarray,
+    mean_a: np.ndarray,
+    var_a: np.ndarray,
+    n_b: np.ndarray,
+    mean_b: np.ndarray,
+    var_b: np.ndarray,
+    level: float,
+) -> dict[str, np.ndarray]:
+    """The change per group from each round's n, mean and variance (see `grouped_change`)."""
     difference = mean_b - mean_a
     with np.errstate(invalid="ignore", divide="ignore"):
         se2_a, se2_b = var_a / n_a, var_b / n_b
@@ -100,8 +114,8 @@ def grouped_change(
         "ci_low": ci_low,
         "ci_high": ci_high,
         "cohens_d": d,
-        "n_a": n_a.astype(np.int64),
-        "n_b": n_b.astype(np.int64),
+        "n_a": np.asarray(n_a).astype(np.int64),
+        "n_b": np.asarray(n_b).astype(np.int64),
         "hedges_g": g_value,
         "g_ci_low": g_low,
         "g_ci_high": g_high,
@@ -162,6 +176,10 @@ def change(a: np.ndarray, b: np.ndarray, level: float = 0.95) -> Change:
     out = grouped_change(
         a, np.zeros(len(a), np.intp), b, np.zeros(len(b), np.intp), n_groups=1, level=level
     )
+    return _one(out)
+
+
+def _one(out: dict[str, np.ndarray]) -> Change:
     return Change(
         difference=float(out["difference"][0]),
         ci_low=float(out["ci_low"][0]),
@@ -173,3 +191,35 @@ def change(a: np.ndarray, b: np.ndarray, level: float = 0.95) -> Change:
         g_ci_low=float(out["g_ci_low"][0]),
         g_ci_high=float(out["g_ci_high"][0]),
     )
+
+
+def change_from_summary(
+    n_a: int,
+    mean_a: float,
+    sd_a: float,
+    n_b: int,
+    mean_b: float,
+    sd_b: float,
+    level: float = 0.95,
+) -> Change:
+    """The change from round a to round b from each round's n, mean and standard deviation
+    (n - 1 in the denominator, as R's `sd`), by the same method as `change`: what a page
+    that reads stored summaries, not answers, can compute. Equal to `change` on the raw
+    scores up to the rounding of the summaries it is given."""
+
+    def one(value: float) -> np.ndarray:
+        return np.array([value], dtype=np.float64)
+
+    moments = (one(n_a), one(mean_a), one(sd_a**2), one(n_b), one(mean_b), one(sd_b**2))
+    return _one(_from_moments(*moments, level))
+
+
+def mean_interval(n: int, mean: float, sd: float, level: float = 0.95) -> tuple[float, float]:
+    """The t-based confidence interval of a mean from n, mean and sd (as R's
+    `t.test(x)$conf.int`): mean -/+ t(1 - a/2; n - 1) sd / sqrt(n); NaN below two scores."""
+    if n < 2 or not np.isfinite(sd):
+        return math.nan, math.nan
+    from scipy.special import stdtrit  # imported late: scipy is slow to import
+
+    half = float(stdtrit(n - 1, 0.5 + level / 2)) * sd / math.sqrt(n)
+    return mean - half, mean + half

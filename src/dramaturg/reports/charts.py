@@ -63,7 +63,7 @@ GRID = "#d9d6cf"
 
 NO_FIGURE = "—"
 CACHE_SECONDS = 60 * 60 * 24 * 7  # the key is a hash of the content, so entries never go stale
-RENDER_VERSION = 2  # bump when the drawing or the post-processing changes
+RENDER_VERSION = 3  # bump when the drawing or the post-processing changes
 FIGURE_WIDTH = 6.4  # inches; the SVG scales to its container anyway
 
 # rcParams are global to matplotlib and `rc_context` swaps them in place, so two threads
@@ -93,6 +93,8 @@ class Chart:
 class Series:
     label: str
     values: list[float | None]  # one per x label; None = no figure (a gap, e.g. suppressed)
+    # Per value its 95% interval (low, high), drawn as whiskers; None where there is none.
+    intervals: list[tuple[float, float] | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,7 @@ def trend_chart(
     """A line with markers per series over the rounds in `x_labels`; None leaves a gap."""
     series = [_checked(s, len(x_labels)) for s in series]
     headers = [x_header or _("Round"), *(s.label for s in series)]
-    rows = [[x, *(_fmt(s.values[i], decimals) for s in series)] for i, x in enumerate(x_labels)]
+    rows = [[x, *(_cell(s, i, decimals) for s in series)] for i, x in enumerate(x_labels)]
     spec: dict[str, Any] = {
         "kind": "trend",
         "x_labels": x_labels,
@@ -219,10 +221,31 @@ def _floats(*values: float) -> list[float]:
     return [float(v) for v in values]
 
 
+def _cell(series: Series, i: int, decimals: int) -> str:
+    """A value, with its interval in brackets where it has one: "3,12 (2,90–3,34)"."""
+    text = _fmt(series.values[i], decimals)
+    interval = series.intervals[i] if series.intervals else None
+    if interval is None or series.values[i] is None:
+        return text
+    return f"{text} ({_fmt(interval[0], decimals)}–{_fmt(interval[1], decimals)})"
+
+
 def _checked(series: Series, length: int) -> Series:
     if len(series.values) != length:
         raise ValueError(f"series {series.label!r} has {len(series.values)} values, not {length}")
-    return Series(series.label, [_number(v) for v in series.values])
+    intervals = None
+    if series.intervals is not None:
+        if len(series.intervals) != length:
+            raise ValueError(f"series {series.label!r} needs one interval per value")
+        intervals = [_checked_interval(interval) for interval in series.intervals]
+    return Series(series.label, [_number(v) for v in series.values], intervals)
+
+
+def _checked_interval(interval: tuple[float, float] | None) -> tuple[float, float] | None:
+    if interval is None:
+        return None
+    low, high = (_number(v) for v in interval)
+    return None if low is None or high is None else (low, high)
 
 
 def _checked_point(p: Point) -> Point:
@@ -330,6 +353,7 @@ def _draw_trend(spec: dict) -> Any:
         ys = [math.nan if v is None else v for v in s["values"]]  # NaN: matplotlib leaves a gap
         linestyle, gid = LINESTYLES[i % len(LINESTYLES)], f"{spec['key']}-series-{i}"
         ax.plot(xs, ys, color=colour, marker=marker, ls=linestyle, label=name, gid=gid)
+        _whiskers(ax, xs, ys, s.get("intervals"), colour)
     wrap = max(6, 48 // max(len(x_labels), 1))  # narrower slots, narrower labels
     wrapped = [
         textwrap.fill(x, wrap, break_long_words=False, break_on_hyphens=False) for x in x_labels
@@ -342,6 +366,26 @@ def _draw_trend(spec: dict) -> Any:
     if len(series) > 1:
         ax.figure.legend(loc="outside lower center", ncols=columns)
     return ax.figure
+
+
+def _whiskers(ax: Any, xs: list[int], ys: list[float], intervals: list | None, colour: str):
+    """Each point's 95% interval as a whisker in the series' colour."""
+    if not intervals:
+        return
+    for x, y, interval in zip(xs, ys, intervals, strict=True):
+        if interval is None or math.isnan(y):
+            continue
+        low, high = interval
+        ax.errorbar(
+            [x],
+            [y],
+            yerr=[[y - low], [high - y]],
+            fmt="none",
+            ecolor=colour,
+            elinewidth=1,
+            capsize=3,
+            alpha=0.8,
+        )
 
 
 def _draw_bar(spec: dict) -> Any:

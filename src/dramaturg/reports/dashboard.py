@@ -9,20 +9,23 @@ flows one way: rounds → results → `Moment`s → sections of charts and rows.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from dramaturg.analysis.change import mean_interval
 from dramaturg.core.localized import pick_text
-from dramaturg.reports import charts, judgements
+from dramaturg.reports import charts, scale_rows
+from dramaturg.reports.scale_rows import ChangeRow, ScaleRow
 from dramaturg.reports.summaries import summaries
 from dramaturg.schools.models import School, Team
 from dramaturg.surveys.models import Round
-from dramaturg.surveys.results import RoundResults, ScaleResult
+from dramaturg.surveys.results import HIDDEN, Figure, RoundResults, ScaleResult
 
 # The efficacy instruments in the order the dashboard shows them.
 EFFICACY = (
@@ -57,35 +60,6 @@ class Moment:
 
 
 @dataclass(frozen=True)
-class GroupRow:
-    name: str
-    n: int | None
-    invited: int
-    answered: int | None
-    mean: float | None
-    sd: float | None
-    alpha: float | None
-    rwg_j: float | None
-    judgement: str
-
-
-@dataclass(frozen=True)
-class ScaleRow:
-    title: str
-    n: int | None
-    mean: float | None
-    sd: float | None
-    alpha: float | None
-    reliability: str
-    icc1: float | None
-    icc2: float | None
-    between: str
-    groups: list[GroupRow] = field(default_factory=list)
-    # On the team page: the team's own figure beside the school's.
-    team: GroupRow | None = None
-
-
-@dataclass(frozen=True)
 class Section:
     instrument: str
     title: str
@@ -114,40 +88,50 @@ def moments(school: School, today: dt.date | None = None) -> list[Moment]:
     return [Moment(round_, found[round_.pk]) for round_ in rounds]
 
 
-def _group_row(results: RoundResults, target_id: int, scale: ScaleResult) -> GroupRow:
-    target = results.target(target_id)
-    figure = scale.of(target_id)
-    return GroupRow(
-        name=target.name,
-        n=figure.n,
-        invited=target.invited,
-        answered=target.answered,
-        mean=figure.mean,
-        sd=figure.sd,
-        alpha=figure.alpha,
-        rwg_j=figure.rwg_j,
-        judgement=judgements.agreement(figure.rwg_j, not figure.suppressed),
-    )
+def _figure_before(
+    found: list[Moment], moment: Moment, instrument: str, scale_id: str, team_id: int | None
+) -> tuple[str, Figure] | None:
+    """The figure of the scale in the round before `moment` that has it (the team's own on a
+    team page), with that round's label; None in the first round."""
+    earlier = found[: found.index(moment)]
+    for before in reversed(earlier):
+        for scale in before.scales(instrument):
+            if scale.scale != scale_id:
+                continue
+            if team_id is None:
+                return before.label, scale.total
+            target = before.target_of(team_id)
+            return (before.label, scale.of(target)) if target is not None else None
+    return None
 
 
-def _scale_row(moment: Moment, scale: ScaleResult, team_id: int | None) -> ScaleRow:
+def _change(
+    found: list[Moment], moment: Moment, scale: ScaleResult, team_id: int | None
+) -> ChangeRow | None:
+    before = _figure_before(found, moment, scale.instrument, scale.scale, team_id)
+    if before is None:
+        return None
+    now = scale.total if team_id is None else scale.of(moment.target_of(team_id))
+    return scale_rows.change_row(before[0], before[1], now)
+
+
+def _scale_row(
+    found: list[Moment], moment: Moment, scale: ScaleResult, team_id: int | None
+) -> ScaleRow:
     results = moment.results
-    total = scale.total
     ids = [t.id for t in sorted(results.targets, key=lambda target: target.name)]
     team_key = moment.target_of(team_id) if team_id is not None else None
-    classes = moment.round.mode == Round.Mode.STUDENTS
-    return ScaleRow(
-        title=pick_text(scale.title),
-        n=total.n,
-        mean=total.mean,
-        sd=total.sd,
-        alpha=total.alpha,
-        reliability=judgements.reliability(total.alpha) if total.n else "",
-        icc1=scale.icc1,
-        icc2=scale.icc2,
-        between=judgements.between_groups(scale.icc1, classes=classes),
-        groups=[_group_row(results, key, scale) for key in ids] if team_id is None else [],
-        team=_group_row(results, team_key, scale) if team_key else None,
+    team = None
+    if team_key:
+        team_change = _change(found, moment, scale, team_id)
+        team = scale_rows.group_row(results, team_key, scale, team_change)
+    return scale_rows.scale_row(
+        results,
+        scale,
+        classes=moment.round.mode == Round.Mode.STUDENTS,
+        groups=ids if team_id is None else [],
+        team=team,
+        change=_change(found, moment, scale, None),
     )
 
 
@@ -160,14 +144,29 @@ def _scale_ids(found: Iterable[Moment], instrument: str) -> list[tuple[str, dict
     return list(seen.items())
 
 
-def _value(moment: Moment, instrument: str, scale_id: str, team_id: int | None):
+def _figure(moment: Moment, instrument: str, scale_id: str, team_id: int | None) -> Figure:
     for scale in moment.scales(instrument):
         if scale.scale != scale_id:
             continue
         if team_id is None:
-            return scale.total.mean
-        return scale.of(moment.target_of(team_id)).mean
-    return None
+            return scale.total
+        return scale.of(moment.target_of(team_id))
+    return HIDDEN
+
+
+def _interval(figure: Figure) -> tuple[float, float] | None:
+    """The 95% interval of a shown mean, from the n, mean and sd the page shows."""
+    if figure.n is None or figure.mean is None or figure.sd is None:
+        return None
+    low, high = mean_interval(figure.n, figure.mean, figure.sd)
+    return None if math.isnan(low) else (low, high)
+
+
+def _series(used: list[Moment], instrument: str, scale_id: str, title, team_id: int | None):
+    figures = [_figure(m, instrument, scale_id, team_id) for m in used]
+    return charts.Series(
+        pick_text(title), [f.mean for f in figures], [_interval(f) for f in figures]
+    )
 
 
 def efficacy_sections(
@@ -188,17 +187,17 @@ def efficacy_sections(
         first = latest.scales(instrument)[0]
         title = pick_text(first.instrument_title)
         series = [
-            charts.Series(
-                pick_text(scale_title),
-                [_value(m, instrument, scale_id, team_id) for m in used],
-            )
+            _series(used, instrument, scale_id, scale_title, team_id)
             for scale_id, scale_title in _scale_ids(used, instrument)
         ]
         whose = str(team) if team is not None else latest.round.school.name
         chart = charts.trend_chart(
             f"trend-{instrument}",
             title,
-            _("Average score per scale of %(whose)s in each measurement round (1 to %(max)s).")
+            _(
+                "Average score per scale of %(whose)s in each measurement round (1 to "
+                "%(max)s), with its 95%% interval as a whisker."
+            )
             % {"whose": whose, "max": first.options},
             [m.label for m in used],
             series,
@@ -206,7 +205,7 @@ def efficacy_sections(
             y_max=first.options,
             y_label=_("Average score"),
         )
-        rows = [_scale_row(latest, scale, team_id) for scale in latest.scales(instrument)]
+        rows = [_scale_row(found, latest, scale, team_id) for scale in latest.scales(instrument)]
         # The response rate of whom the page is about: the team on its page, else everyone.
         whom: Any = (
             latest.results.target_of_team(team_id) if team_id is not None else latest.results

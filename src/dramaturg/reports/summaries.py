@@ -23,7 +23,9 @@ from dramaturg.surveys.models import Round
 from dramaturg.surveys.results import RoundResults, round_results
 
 # 2: the typed results object (reasons for hiding, people asked, rounded figures).
-SCHEMA = 2
+# 3: n_complete, r*wg(j), the random-group baseline, the team mean's reliability, ICC(1)'s
+#    interval, items against the others; alpha only with 10 complete cases.
+SCHEMA = 3
 
 
 def summaries(rounds: Iterable[Round]) -> dict[int, RoundResults]:

@@ -23,8 +23,11 @@ every suppression rule is already applied in it, in one place:
 * **Figures only after closing.** While a round is open (or not yet open) the object holds
   the turnout, and its scales with every figure hidden (`closed` is False): nothing shown
   before the end can be subtracted from the end.
-* **Rounding.** Means, standard deviations, alpha, rwg(j) and the ICCs are rounded to two
-  decimals here, as the pages show them, so an export can never print more precision.
+* **Alpha** is kept only with at least `MIN_ALPHA_CASES` complete cases (everyone or a
+  group); every figure that rests on complete cases carries their number (`n_complete`).
+* **Rounding.** Means, standard deviations, alpha, rwg(j), r*wg(j), reliabilities and the
+  ICCs (and ICC(1)'s interval) are rounded to two decimals here, as the pages show them,
+  so an export can never print more precision.
 
 A scale score is the mean of a respondent's answered items after reverse keying; "don't
 know" (0) counts as missing; there is no score below the scale's `min_items`.
@@ -48,6 +51,7 @@ from dramaturg.surveys.answering import round_steps
 from dramaturg.surveys.models import Participation, Round, RoundTarget
 
 DECIMALS = 2
+MIN_ALPHA_CASES = 10  # complete cases below which alpha is not shown (docs/dashboard.md)
 DISPUTED = "disputed"  # someone in the team said "this group is not right"
 REASONS = (TOO_FEW, COMPLEMENT, OVERLAP, DISPUTED)
 
@@ -71,10 +75,21 @@ class Figure:
     sd: float | None = None
     alpha: float | None = None
     rwg_j: float | None = None  # agreement within a group; None for everyone
+    # The complete cases (every item answered) that alpha and agreement rest on.
+    n_complete: int | None = None
+    rwg_j_lindell: float | None = None  # Lindell's r*wg(j); None for everyone
+    # Whether the group agrees beyond what random groups of its size from the round do.
+    beyond_random: bool | None = None
+    reliability: float | None = None  # of the group's mean: ICC(2) by Spearman-Brown
 
     @property
     def suppressed(self) -> bool:
         return self.n is None
+
+    @property
+    def alpha_readable(self) -> bool:
+        """Alpha is a number to show: there (enough complete cases) and not negative."""
+        return self.alpha is not None and self.alpha >= 0
 
     def to_data(self) -> dict[str, Any]:
         return {
@@ -83,6 +98,10 @@ class Figure:
             "sd": self.sd,
             "alpha": self.alpha,
             "rwg_j": self.rwg_j,
+            "n_complete": self.n_complete,
+            "rwg_j_lindell": self.rwg_j_lindell,
+            "beyond_random": self.beyond_random,
+            "reliability": self.reliability,
         }
 
     @classmethod
@@ -120,6 +139,7 @@ class Item:
     text: dict[str, str]
     n: int | None  # None when fewer than the threshold answered it
     mean: float | None
+    id: str = ""
 
 
 @dataclass(frozen=True)
@@ -136,9 +156,24 @@ class ScaleResult:
     icc1: float | None = None
     icc2: float | None = None
     items: tuple[Item, ...] = ()
+    # The 95% interval of ICC(1); None whenever the ICCs are hidden.
+    icc1_ci: tuple[float, float] | None = None
+    # Items whose item-rest correlation is negative (by id); only when the total is shown.
+    negative_items: tuple[str, ...] = ()
 
     def of(self, target_id: int | None) -> Figure:
         return self.groups.get(target_id, HIDDEN) if target_id is not None else HIDDEN
+
+    @property
+    def shown_groups(self) -> int:
+        """How many groups show a figure: the number of groups the ICCs rest on, since
+        they are there only when no group with answers is hidden."""
+        return sum(1 for figure in self.groups.values() if not figure.suppressed)
+
+    @property
+    def flagged_items(self) -> list[Item]:
+        """The items that go against the others (a negative item-rest correlation)."""
+        return [item for item in self.items if item.id in self.negative_items]
 
 
 @dataclass(frozen=True)
@@ -221,7 +256,11 @@ class RoundResults:
                     "groups": {str(k): f.to_data() for k, f in s.groups.items()},
                     "icc1": s.icc1,
                     "icc2": s.icc2,
-                    "items": [{"text": i.text, "n": i.n, "mean": i.mean} for i in s.items],
+                    "items": [
+                        {"text": i.text, "n": i.n, "mean": i.mean, "id": i.id} for i in s.items
+                    ],
+                    "icc1_ci": list(s.icc1_ci) if s.icc1_ci else None,
+                    "negative_items": list(s.negative_items),
                 }
                 for s in self.scales
             ],
@@ -249,6 +288,8 @@ class RoundResults:
                 s["icc1"],
                 s["icc2"],
                 tuple(Item(**i) for i in s["items"]),
+                tuple(s["icc1_ci"]) if s["icc1_ci"] else None,
+                tuple(s["negative_items"]),
             )
             for s in data["scales"]
         )
@@ -288,10 +329,31 @@ def _members(round_: Round, targets: list[RoundTarget]) -> dict[int, set[Hashabl
     return {t.pk: {(t.pk, place) for place in range(t.invited)} for t in targets}
 
 
+def _alpha(value: float | None, n_complete: int) -> float | None:
+    """Alpha only with at least `MIN_ALPHA_CASES` complete cases: below that it swings
+    too far to say anything (and a team that agrees leaves little spread for it)."""
+    return shown(value) if n_complete >= MIN_ALPHA_CASES else None
+
+
+def _interval(values: list[float] | None) -> tuple[float, float] | None:
+    low, high = (shown(v) for v in values) if values else (None, None)
+    return None if low is None or high is None else (low, high)
+
+
 def _figure(entry: dict[str, Any], hidden: bool) -> Figure:
     if hidden or entry["suppressed"]:
         return HIDDEN
-    return Figure(entry["n"], *(shown(entry[key]) for key in ("mean", "sd", "alpha", "rwg_j")))
+    return Figure(
+        entry["n"],
+        shown(entry["mean"]),
+        shown(entry["sd"]),
+        _alpha(entry["alpha"], entry["n_complete"]),
+        shown(entry["rwg_j"]),
+        entry["n_complete"],
+        shown(entry["rwg_j_lindell"]),
+        entry["beyond_random"],
+        shown(entry["reliability"]),
+    )
 
 
 def _items(scale: Any, distribution: dict[str, list[int]] | None, threshold: int) -> tuple:
@@ -301,9 +363,9 @@ def _items(scale: Any, distribution: dict[str, list[int]] | None, threshold: int
         n = sum(counts)
         if n >= threshold:
             mean = sum(v * c for v, c in enumerate(counts, start=1)) / n
-            found.append(Item(item.text, n, shown(mean)))
+            found.append(Item(item.text, n, shown(mean), item.id))
         else:
-            found.append(Item(item.text, None, None))
+            found.append(Item(item.text, None, None, item.id))
     return tuple(found)
 
 
@@ -390,7 +452,11 @@ def _scales(
             HIDDEN
             if whole.get("suppressed")
             else Figure(
-                summary["n"], shown(whole["mean"]), shown(whole["sd"]), shown(whole["alpha"])
+                summary["n"],
+                shown(whole["mean"]),
+                shown(whole["sd"]),
+                _alpha(whole["alpha"], whole["n_complete"]),
+                n_complete=whole["n_complete"],
             )
         )
         groups = {t.pk: HIDDEN for t in targets}
@@ -401,6 +467,7 @@ def _scales(
             groups[int(entry["group"])].suppressed for entry in summary["groups"]
         )
         version = versions.get(instrument.id)
+        interval = summary["icc1_ci"]
         found.append(
             ScaleResult(
                 instrument.id,
@@ -415,6 +482,8 @@ def _scales(
                 None if any_hidden else shown(summary["icc1"]),
                 None if any_hidden else shown(summary["icc2"]),
                 _items(scale, whole.get("distribution"), threshold),
+                None if any_hidden else _interval(interval),
+                () if total.suppressed else tuple(whole["negative_item_rest"]),
             )
         )
     return tuple(found)

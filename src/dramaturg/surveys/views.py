@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from dramaturg.reports import scale_rows
 from dramaturg.schools.models import StudentGroup
 from dramaturg.schools.roles import Perm
 from dramaturg.schools.tenancy import get_in_school, school_view
@@ -78,25 +79,20 @@ def _created_message(round_: Round) -> str:
 
 
 @dataclass(frozen=True)
-class ScaleRows:
-    title: dict[str, str]
-    total: results.Figure
-    groups: list[tuple[results.TargetTurnout, results.Figure]]
-
-
-@dataclass(frozen=True)
 class InstrumentTable:
     title: dict[str, str]
-    scales: list[ScaleRows]
+    rows: list[scale_rows.ScaleRow]
 
 
-def result_tables(found: results.RoundResults) -> list[InstrumentTable]:
-    """The figures grouped per instrument, one row per team or class; a group without a
-    score has an empty (suppressed) figure, so it reads like a hidden one."""
+def result_tables(round_: Round, found: results.RoundResults) -> list[InstrumentTable]:
+    """The figures with their readings per instrument, one row per team or class in the
+    round's order; a group without a score reads like a hidden one."""
+    ids = [t.id for t in found.targets]
+    classes = round_.mode == Round.Mode.STUDENTS
     return [
         InstrumentTable(
             first.instrument_title,
-            [ScaleRows(s.title, s.total, [(t, s.of(t.id)) for t in found.targets]) for s in run],
+            [scale_rows.scale_row(found, s, classes=classes, groups=ids) for s in run],
         )
         for first, run in found.by_instrument()
     ]
@@ -120,7 +116,7 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         "disputed": list(round_.targets.filter(disputes__gt=0).select_related("team")),
         "instruments": [ri.instrument for ri in round_.instruments.all()],
         "student_url": services.student_url() if round_.mode == Round.Mode.STUDENTS else "",
-        "tables": result_tables(found) if found.has_answers and found.closed else [],
+        "tables": result_tables(round_, found) if found.has_answers and found.closed else [],
     }
     return render(request, "surveys/round_detail.html", context)
 
