@@ -65,7 +65,8 @@ AGREEMENT = "We delen elke week één vraag."
 CHART = "trend-collective_efficacy"
 # What the series of a chart are drawn in (charts.SERIES_COLOURS), as the browser computes it.
 PALETTE = {"rgb(0, 114, 178)", "rgb(213, 94, 0)", "rgb(0, 158, 115)", "rgb(204, 121, 167)"}
-DUTCH_FIGURE = re.compile(r"^\d,\d\d$")
+# A trend table's cell: the mean with its 95% interval, in Dutch decimals ("3,02 (2,80–3,24)").
+DUTCH_FIGURE_WITH_INTERVAL = re.compile(r"^\d,\d\d \(\d,\d\d–\d,\d\d\)$")
 
 
 def adopt_card(world) -> Card:
@@ -192,7 +193,7 @@ def test_leader_reads_the_dashboard_and_takes_the_files_home(world, history, new
     assert shown == chart.table.rows
     figures = [cell for row in shown for cell in row[1:]]
     assert figures
-    assert all(DUTCH_FIGURE.match(cell) for cell in figures), figures
+    assert all(DUTCH_FIGURE_WITH_INTERVAL.match(cell) for cell in figures), figures
     check_a11y(leader)
     assert not problems, problems
 

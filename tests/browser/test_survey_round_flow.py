@@ -274,8 +274,10 @@ def test_team_answers_a_round_and_a_student_answers_on_a_phone(school, new_conte
         )
         expect(rows).to_have_count(len(instrument.scales))
         for row in rows.all():
-            # n, mean and sd; then alpha and rwg(j), which have their own unit tests
-            for cell, text in zip(row.get_by_role("cell").all(), ["3", mean, sd], strict=False):
+            # n, n complete, mean and sd; then alpha, the reliability of the mean and
+            # r*wg(j), which have their own tests
+            cells = row.get_by_role("cell").all()
+            for cell, text in zip(cells, ["3", "3", mean, sd], strict=False):
                 expect(cell).to_have_text(text)
 
     # A student round with a class code; the leader reads the code for the board.
