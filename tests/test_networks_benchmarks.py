@@ -36,8 +36,8 @@ from dramaturg.networks.benchmarks import (
     rounded,
 )
 from dramaturg.networks.models import BenchmarkSnapshot, Network, NetworkSchool
-from dramaturg.reports import charts, summaries
-from dramaturg.reports.charts import RangeRow
+from dramaturg.reports import charts, charts_range, summaries
+from dramaturg.reports.charts_range import RangeRow
 from dramaturg.reports.models import RoundSummary
 from dramaturg.schools.models import Board, School, SchoolYear, Team
 from dramaturg.surveys.models import Round, RoundInstrument
@@ -396,7 +396,7 @@ def range_chart(**overrides) -> charts.Chart:
         "x_min": 1,
         "x_max": 5,
     } | overrides
-    return charts.range_chart("network-1-collective_efficacy-5", **arguments)
+    return charts_range.range_chart("network-1-collective_efficacy-5", **arguments)
 
 
 def test_range_chart_is_a_csp_safe_svg_with_band_median_and_own_dot(english_and_an_empty_cache):

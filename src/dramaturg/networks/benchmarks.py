@@ -49,7 +49,7 @@ from django.utils.translation import gettext as _
 from dramaturg.core.localized import pick_text
 from dramaturg.networks.access import network_schools, networks_of_school
 from dramaturg.networks.models import BenchmarkSnapshot, Network
-from dramaturg.reports import charts
+from dramaturg.reports import charts, charts_range
 from dramaturg.reports.dashboard import EFFICACY
 from dramaturg.reports.summaries import summaries
 from dramaturg.schools.models import School
@@ -324,11 +324,14 @@ def network_charts(network: Network, scales: list[ScaleBenchmark]) -> list[chart
             for s in rows
         ]
         made.append(
-            charts.range_chart(
+            charts_range.range_chart(
                 f"network-{network.pk}-{instrument}-{options}",
                 rows[0].instrument_title,
                 " ".join(sentences),
-                [charts.RangeRow(s.title, s.own, s.median, s.q1, s.q3, s.n_schools) for s in rows],
+                [
+                    charts_range.RangeRow(s.title, s.own, s.median, s.q1, s.q3, s.n_schools)
+                    for s in rows
+                ],
                 x_min=1,
                 x_max=options,
                 decimals=DECIMALS,

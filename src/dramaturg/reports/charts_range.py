@@ -1,4 +1,5 @@
-"""Drawing the range chart of `charts.range_chart` (network benchmarks).
+"""The range chart of the network benchmarks: `range_chart` builds it (through `charts`'
+one rendering and cache path) and `draw_range` draws it.
 
 A row per scale, first on top: a band from the first to the third quartile, a vertical tick
 at the median and a diamond for your school. Shape tells them apart as well as colour (from
@@ -9,9 +10,25 @@ caller's rendering path only.
 from __future__ import annotations
 
 import textwrap
+from dataclasses import asdict, dataclass
 from typing import Any
 
-from dramaturg.reports.charts import INK, PALETTE, _axes, _empty, _fmt, _localised_ticks
+from django.utils.translation import gettext as _
+
+from dramaturg.reports.charts import (
+    _DRAW,
+    INK,
+    PALETTE,
+    Chart,
+    Table,
+    _axes,
+    _chart,
+    _empty,
+    _floats,
+    _fmt,
+    _localised_ticks,
+    _number,
+)
 
 BAND_FILL = PALETTE["sky_blue"]
 BAND_EDGE = PALETTE["blue"]  # the edge keeps the band visible against white (> 3:1)
@@ -79,3 +96,45 @@ def draw_range(spec: dict) -> Any:
         ]
         ax.figure.legend(handles=handles, loc="outside lower center", ncols=3)
     return ax.figure
+
+
+@dataclass(frozen=True)
+class RangeRow:
+    label: str  # the scale
+    value: float | None  # your school; None = no figure of its own
+    median: float
+    q1: float
+    q3: float
+    n: int  # schools in the distribution
+
+
+def range_chart(
+    key: str,
+    title: str,
+    description: str,
+    rows: list[RangeRow],
+    *,
+    x_min: float,
+    x_max: float,
+    decimals: int = 2,
+) -> Chart:
+    """A row per scale: a band from Q1 to Q3, a tick at the median, a dot for your school;
+    the table: scale, your school, median, Q1, Q3, n schools."""
+    checked = [
+        RangeRow(r.label, _number(r.value), float(r.median), float(r.q1), float(r.q3), int(r.n))
+        for r in rows
+    ]
+    headers = [_("Scale"), _("Your school"), _("Median"), _("First quartile")]
+    headers += [_("Third quartile"), _("Schools")]
+    table_rows = [
+        [r.label, *(_fmt(v, decimals) for v in (r.value, r.median, r.q1, r.q3)), str(r.n)]
+        for r in checked
+    ]
+    legend = [_("Middle half of the schools"), _("Median"), _("Your school")]
+    spec: dict[str, Any] = {"kind": "range", "rows": [asdict(r) for r in checked]}
+    spec |= {"legend": legend}
+    spec |= {"limits": _floats(x_min, x_max), "decimals": decimals}
+    return _chart(key, title, description, spec, Table(title, headers, table_rows))
+
+
+_DRAW["range"] = draw_range
