@@ -226,14 +226,12 @@ class Writes:
 
     def insert_responses(self, round_pk: int, target_pk: int, batch: list[Any], week: Any) -> None:
         """One statement for a released batch, its rows in the order given (shuffled)."""
-        fields = [_concrete_field(Response, name) for name in ("id", "round", "target")]
-        fields += [_concrete_field(Response, name) for name in ("answers", "week")]
-        key = Response._meta.pk
-        assert key is not None
+        names = ("id", "round", "target", "answers", "week")
+        fields = [_concrete_field(Response, name) for name in names]
         values: list[Any] = []
         for answers in batch:
             # The primary key is random (see models.py): the field's default makes it.
-            row = (key.get_default(), round_pk, target_pk, answers, week)
+            row = (fields[0].get_default(), round_pk, target_pk, answers, week)
             values += [f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)]
         columns = ", ".join(_column(field) for field in fields)
         rows = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(batch))

@@ -112,7 +112,7 @@ def accept(db: answer_sql.Writes, round_: Round, target_pk: int, answers: list[i
     others = db.insert_pending(round_.pk, target_pk, seal(round_.pk, answers))
     if others + 1 < 2 * threshold:
         return
-    pool = [(pk, opened) for pk, _round, opened in _take(db, target_pk)]  # this one included
+    pool = _take(db, target_pk)  # this one included
     if len(pool) >= 2 * threshold:
         secrets.SystemRandom().shuffle(pool)
         _write(db, round_, target_pk, pool[:-threshold])
@@ -120,7 +120,7 @@ def accept(db: answer_sql.Writes, round_: Round, target_pk: int, answers: list[i
 
 def settle(round_: Round) -> int:
     """Release everything still waiting in a round that has closed; returns how many."""
-    if round_.is_open() or round_.status() == "scheduled":
+    if round_.status() != "closed":
         return 0
     waiting = (
         PendingResponse.objects.filter(round_id=round_.pk)
@@ -131,7 +131,7 @@ def settle(round_: Round) -> int:
     for target_pk in sorted(set(waiting)):
         with transaction.atomic(), answer_sql.Writes() as db:
             taken = _take(db, target_pk)
-            _write(db, round_, target_pk, [(pk, answers) for pk, _r, answers in taken])
+            _write(db, round_, target_pk, taken)
             released += len(taken)
     return released
 
@@ -142,8 +142,8 @@ def settle_closed_rounds() -> int:
     return sum(settle(round_) for round_ in rounds)
 
 
-def _take(db: answer_sql.Writes, target_pk: int) -> list[tuple[Any, int, list[int | None]]]:
-    """The team's or class's waiting answers, opened: (row id, round, answers).
+def _take(db: answer_sql.Writes, target_pk: int) -> list[tuple[Any, list[int | None]]]:
+    """The team's or class's waiting answers, opened: (row id, answers).
 
     Two submits that both complete a batch must not release one answer twice: each locks
     the rows it takes and skips rows another holds (no lock on the team or class row: the
@@ -157,7 +157,7 @@ def _take(db: answer_sql.Writes, target_pk: int) -> list[tuple[Any, int, list[in
             # nothing) rather than lose or guess it, and say so without any content.
             logger.warning("A waiting answer could not be opened with the current keys.")
             continue
-        opened.append((pk, round_pk, answers))
+        opened.append((pk, answers))
     return opened
 
 
@@ -165,9 +165,9 @@ def _write(
     db: answer_sql.Writes, round_: Round, target_pk: int, batch: list[tuple[Any, list[int | None]]]
 ) -> None:
     """Write a batch as responses in a random order and delete the waiting rows it came from.
-    Every response of a
-    round carries the week the round opened: the week of a release would date a batch, and
-    beside the reminder dates on the people's side that can narrow a batch down."""
+    Every response of a round carries the week the round opened: the week of a release would
+    date a batch, and beside the reminder dates on the people's side that can narrow a batch
+    down."""
     if not batch:
         return
     rows = list(batch)

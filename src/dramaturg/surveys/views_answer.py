@@ -107,9 +107,9 @@ def _first_open_step(access: Access, state: dict) -> int:
     return len(access.steps)
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
-def staff(request: HttpRequest, token: str) -> HttpResponse:
+def _staff_access(request: HttpRequest, token: str) -> Access | HttpResponse:
+    """The personal link's way in, with the page in the person's language; or the page that
+    says why not."""
     try:
         access = answering.staff_access(token)
     except AnswerError as error:
@@ -118,6 +118,15 @@ def staff(request: HttpRequest, token: str) -> HttpResponse:
         # The link was mailed in the person's language; the page follows it.
         language = access.participation.user.language  # type: ignore[union-attr]
         translation.activate(language if language in SUPPORTED else settings.LANGUAGE_CODE)
+    return access
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def staff(request: HttpRequest, token: str) -> HttpResponse:
+    access = _staff_access(request, token)
+    if isinstance(access, HttpResponse):
+        return access
     return _respond(request, access)
 
 
@@ -146,13 +155,9 @@ def student(request: HttpRequest) -> HttpResponse:
 @require_POST
 def group(request: HttpRequest, token: str) -> HttpResponse:
     """ "This group is not right": recorded instead of an answer; the link stays usable."""
-    try:
-        access = answering.staff_access(token)
-    except AnswerError as error:
-        return _problem(request, error)
-    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
-        language = access.participation.user.language  # type: ignore[union-attr]
-        translation.activate(language if language in SUPPORTED else settings.LANGUAGE_CODE)
+    access = _staff_access(request, token)
+    if isinstance(access, HttpResponse):
+        return access
     assert access.participation is not None
     pooling.dispute(access.participation)
     return render(
