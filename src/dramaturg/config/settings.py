@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "dramaturg.schools",
     "dramaturg.sources",
     "dramaturg.cards",
+    "dramaturg.repertoire",
     "dramaturg.surveys",
     "dramaturg.reports",
     "dramaturg.networks",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("dramaturg.accounts.urls")),
     path("", include("dramaturg.schools.urls")),
     path("", include("dramaturg.cards.urls")),
+    path("", include("dramaturg.repertoire.urls")),
     path("", include("dramaturg.sources.urls")),
     path("", include("dramaturg.surveys.urls")),
     path("", include("dramaturg.reports.urls")),

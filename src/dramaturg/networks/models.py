@@ -168,6 +168,37 @@ class PublishedCard(models.Model):
         return f"{self.version} in {self.network}"
 
 
+class PublishedEntry(models.Model):
+    """An adopted repertoire entry version shared in a network's library, like a card."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="entry_library")
+    version = models.ForeignKey(
+        "repertoire.EntryVersion", on_delete=models.CASCADE, related_name="publications"
+    )
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    show_school = models.BooleanField(_("show our school's name"), default=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    published_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("published repertoire entry")
+        verbose_name_plural = _("published repertoire entries")
+        ordering = ["-published_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "version"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="one_live_publication_per_entry_version",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} in {self.network}"
+
+
 class Post(models.Model):
     """What a conversation and a reply share: the text and who wrote it, for which school."""
 

@@ -10,9 +10,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from dramaturg.cards.stages import Stage
+from dramaturg.consent.models import EDITABLE_STATES, SubjectState
 from dramaturg.core.localized import localized
 
 TITLE_MAX = 200
@@ -20,12 +20,7 @@ TEXT_MAX = 4000
 
 
 class Card(models.Model):
-    class State(models.TextChoices):
-        DRAFT = "draft", pgettext_lazy("card state", "draft")
-        DISCUSSION = "discussion", pgettext_lazy("card state", "in discussion")
-        CONSENT = "consent", pgettext_lazy("card state", "in consent round")
-        ADOPTED = "adopted", pgettext_lazy("card state", "adopted")
-        ARCHIVED = "archived", pgettext_lazy("card state", "archived")
+    State = SubjectState
 
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="cards")
     team = models.ForeignKey(
@@ -82,7 +77,7 @@ class Card(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.state in (self.State.DRAFT, self.State.DISCUSSION)
+        return self.state in EDITABLE_STATES
 
 
 class Ordered(models.Model):
