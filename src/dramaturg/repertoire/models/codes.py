@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dramaturg.core.localized import localized
 
@@ -15,9 +16,9 @@ CODE_NAME_MAX = 80
 
 
 class Ladder(models.TextChoices):
-    HOME = "home", _("home")
-    SCHOOL = "school", _("school")
-    PEER = "peer", _("peers and the street")
+    HOME = "home", pgettext_lazy("ladder", "home")
+    SCHOOL = "school", pgettext_lazy("ladder", "school")
+    PEER = "peer", pgettext_lazy("ladder", "peers and the street")
 
 
 class LadderClash(models.TextChoices):
