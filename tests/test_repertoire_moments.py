@@ -343,3 +343,11 @@ def test_the_school_home_links_to_moments_by_role(world, client_for):
     page = client_for(world.culture_carrier).get(home).content.decode()
     assert url("moment_new", world.school) in page
     assert f'href="{url("moment_list", world.school)}"' in page
+
+
+def test_the_name_warning_shows_beside_other_errors(world, client_for):
+    data = form_data(what_happened="Ik sprak Noor aan.", ladders=["home"])
+    page = client_for(world.teacher).post(url("moment_new", world.school), data).content.decode()
+    assert "<mark>Noor</mark>" in page
+    assert "Kies twee of drie ladders." in page
+    assert not Moment.objects.exists()

@@ -30,9 +30,11 @@ def moment_new(request: HttpRequest) -> HttpResponse:
     school = request.school  # type: ignore[attr-defined]
     form = MomentForm(school, request.POST if request.method == "POST" else None)
     name_check = False
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        valid = form.is_valid()
+        # The warning shows beside any other error, so the author fixes everything at once.
         name_check = form.needs_name_check()
-        if not name_check:
+        if valid and not name_check:
             data = form.cleaned_data
             try:
                 service.record_moment(
