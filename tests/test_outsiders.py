@@ -183,6 +183,27 @@ def _library_args(w):
     return [network.slug, publish(w.leader, version, network, show_school=False).pk]
 
 
+def _moment_args(w):
+    from dramaturg.repertoire.services.moments import record_moment
+
+    moment = record_moment(
+        w.teacher,
+        w.school,
+        what_happened="Een leerling verloor zijn gezicht.",
+        ladders=["home", "school"],
+        stage="podium",
+        what_i_did="Later apart gesproken.",
+        how_it_ended="Rustig.",
+    )
+    return [w.school.slug, moment.pk]
+
+
+def _code_args(w, *extra):
+    from dramaturg.repertoire.models import CodeTag
+
+    return [w.school.slug, CodeTag.objects.filter(school=w.school).first().pk, *extra]
+
+
 OUTSIDER_CASES = {
     "schools:home": lambda w: [w.school.slug],
     "schools:staff": lambda w: [w.school.slug],
@@ -260,6 +281,16 @@ OUTSIDER_CASES = {
     "networks:library_copy": _library_args,
     "networks:library_withdraw": _library_args,
     "networks:library_publish": _version_args,
+    # Repertoire: moments and the school's codes
+    "repertoire:moment_list": lambda w: [w.school.slug],
+    "repertoire:moment_new": lambda w: [w.school.slug],
+    "repertoire:moment_mine": lambda w: [w.school.slug],
+    "repertoire:moment_delete": _moment_args,
+    "repertoire:codes": lambda w: [w.school.slug],
+    "repertoire:code_edit": _code_args,
+    "repertoire:code_move": lambda w: _code_args(w, "up"),
+    "repertoire:code_state": lambda w: _code_args(w, "retire"),
+    "repertoire:code_delete": _code_args,
 }
 
 
