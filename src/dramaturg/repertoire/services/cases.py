@@ -35,6 +35,12 @@ DEFAULT_QUESTIONS = (
     gettext_lazy("What did we do that helped, and what made it harder?"),
     gettext_lazy("What do we want to do the same way as a team next time?"),
 )
+# Shown on the case page and on the discussion sheet, above the moments.
+PRIVACY_NOTE = gettext_lazy(
+    "Without names: the team discusses the situation, not the colleague who wrote it down. "
+    "Dramaturg speaks of contexts and codes, never of groups of people, and never records a "
+    "student's origin, religion or ethnicity."
+)
 CASE_FIELDS = ("title", "description", "clash", "stage", "codes", "questions", "meeting_on")
 
 
@@ -172,6 +178,7 @@ class SharedMoment:
     development group.
     """
 
+    pk: int  # for taking it out of the case; says nothing about who wrote it
     what_happened: str
     what_i_did: str
     how_it_ended: str
@@ -191,6 +198,12 @@ class SharedMoment:
             (_("What the teacher would like to learn"), self.want_to_learn),
         )
         return [(label, text) for label, text in labels if text]
+
+    @property
+    def meta(self) -> list[str]:
+        """The ladders, stage, who was involved and the codes, as short parts."""
+        parts = [self.clash, self.stage, ", ".join(self.involved), ", ".join(self.codes)]
+        return [part for part in parts if part]
 
 
 def _label(choices: Any, value: str) -> str:
@@ -222,6 +235,7 @@ def shared_moments(case: Case) -> list[SharedMoment]:
     )
     return [
         SharedMoment(
+            pk=moment.pk,
             what_happened=moment.what_happened,
             what_i_did=moment.what_i_did,
             how_it_ended=moment.how_it_ended,
