@@ -57,9 +57,9 @@ def count_chart(
     category_header: str | None = None,
 ) -> Chart:
     """Grouped horizontal bars of counts; the table has a column per series and, if given,
-    a last row with the totals (which follow the same hiding as the cells)."""
+    a last row with the totals, one per series (hidden like the cells, with their note)."""
     for s in [*series, *([total] if total else [])]:
-        size = 1 if s is total else len(categories)
+        size = len(series) if s is total else len(categories)
         if len(s.values) != size or len(s.notes) != size:
             raise ValueError(f"series {s.label!r} needs {size} values and notes")
         if any(v is None and not n for v, n in zip(s.values, s.notes, strict=True)):
@@ -70,7 +70,8 @@ def count_chart(
         for i, category in enumerate(categories)
     ]
     if total is not None:
-        rows.append([_("All moments"), *(_cell(v, n) for v, n in zip(total.values, total.notes))])
+        cells = (_cell(v, n) for v, n in zip(total.values, total.notes, strict=True))
+        rows.append([total.label or _("All moments"), *cells])
     spec: dict[str, Any] = {"kind": "counts", "categories": categories}
     spec |= {"series": [asdict(s) for s in series], "x_label": _("Moments")}
     return _chart(key, title, description, spec, Table(title, headers, rows))
