@@ -5,12 +5,13 @@ a small count is a `Cell` with `hidden=SMALL` and no number ("fewer than N" on t
 Hiding is not enough where a total is shown. The moments of a year split into clashes and
 into stages (each moment has exactly one of each), so the year's total minus the shown cells
 gives the sum of the hidden ones; with one hidden cell that sum *is* the cell. Complementary
-suppression therefore hides further cells (`hidden=GUARD`, "not shown") until no hidden
-count can be worked out exactly from the shown figures, knowing that a small cell lies
-between 0 and N-1 and a guarded one is at least N (see `pinned`). Codes do not split the
-moments (a moment has any number of codes), so they have no total and need no guards.
+suppression therefore hides a further cell (`hidden=GUARD`, "not shown") so that no small
+count can be worked out from the shown figures, knowing that a small cell lies between 0
+and N-1 and a guarded one is at least N (see `pinned`); at most it can be known that a kind
+of moment did not occur at all. Codes do not split the moments (a moment has any number of
+codes), so they have no total and need no guards.
 
-The functions below `count_years` are pure and tested property-style
+The functions above `load` are pure and tested property-style
 (tests/test_repertoire_counts.py); `load` reads a school's moments in three queries.
 """
 
@@ -45,6 +46,7 @@ class Breakdown:
     keys: tuple[str, ...]
     cells: Mapping[str, Cell]
     partition: bool  # the cells add up to the year's total (clash, stage); not for codes
+    exposed: bool = False  # even hiding every cell leaves a small count to be worked out
 
 
 @dataclass(frozen=True)
@@ -71,70 +73,90 @@ class MomentFacts:
 
 
 def pinned(small: int, guarded: int, hidden_sum: int, threshold: int) -> bool:
-    """Whether someone who knows the total and the shown cells can work out a small cell.
+    """Whether someone who knows the total and the shown cells can work out a small count.
 
-    They know the sum of the hidden cells, that each of the `small` cells lies in
-    [0, N-1] and each of the `guarded` ones is at least N. A small cell is pinned when that
-    leaves it a single possible value.
+    They know the sum of the hidden cells, that each of the `small` cells lies in 0..N-1
+    and each of the `guarded` ones is at least N (with no upper bound). With a guard, a
+    small cell can be anything from 0 up to the sum less N per guard: at worst it is known
+    to be 0, that is, that such a moment did not occur, which tells nothing about anyone.
+    Without a guard, the small cells are pinned when they leave one possible value above 0
+    (a single small cell, or every small cell at N-1).
     """
-    if small == 0:
+    if small == 0 or guarded:
         return False
-    if guarded:
-        # The guards can absorb anything above N each, so a small cell can be 0; it can be
-        # at most the sum less N per guard. One possible value when that is 0.
-        return hidden_sum - guarded * threshold < 1
     low = max(0, hidden_sum - (small - 1) * (threshold - 1))
     high = min(threshold - 1, hidden_sum)
-    return low >= high
+    return low == high and high > 0
 
 
 def suppress(
     counts: Mapping[str, int], keys: Sequence[str], threshold: int, *, partition: bool
 ) -> Breakdown:
-    """Hide every count below the threshold; in a partition, guard more cells as needed.
+    """Hide every count below the threshold; in a partition, guard the smallest shown cell
+    as well when a small one could otherwise be worked out from the total.
 
-    The guards are the smallest shown cells, taking first one that ends the pinning (so a
-    cell of exactly N is passed over when it would leave a small cell at 0 for certain).
-    If even hiding every cell cannot help (every small cell 0 and every other exactly N),
-    what could be worked out is that a kind of moment did not occur, never a count of one.
+    If every cell is small and together they still give themselves away (each is N-1), the
+    breakdown comes back `exposed`: `protect_year` then hides the year's total too.
     """
     values = {key: int(counts.get(key, 0)) for key in keys}
     hidden = {key: SMALL for key in keys if values[key] < threshold}
+    exposed = False
     if partition:
-        while True:
-            small = sum(1 for kind in hidden.values() if kind == SMALL)
-            guards = len(hidden) - small
-            hidden_sum = sum(values[key] for key in hidden)
-            if not pinned(small, guards, hidden_sum, threshold):
-                break
+        small = len(hidden)
+        hidden_sum = sum(values[key] for key in hidden)
+        if pinned(small, 0, hidden_sum, threshold):
             shown = sorted((key for key in keys if key not in hidden), key=lambda k: values[k])
-            if not shown:
-                break
-            enough = [
-                key
-                for key in shown
-                if not pinned(small, guards + 1, hidden_sum + values[key], threshold)
-            ]
-            hidden[(enough or shown)[0]] = GUARD
+            if shown:
+                hidden[shown[0]] = GUARD
+            else:
+                exposed = True
+    cells = {key: Cell(None, hidden[key]) if key in hidden else Cell(values[key]) for key in keys}
+    return Breakdown(tuple(keys), cells, partition, exposed)
+
+
+def _hide_all(breakdown: Breakdown) -> Breakdown:
     cells = {
-        key: Cell(None, hidden[key]) if key in hidden else Cell(values[key]) for key in keys
+        key: cell if not cell.shown else Cell(None, GUARD) for key, cell in breakdown.cells.items()
     }
-    return Breakdown(tuple(keys), cells, partition)
+    return Breakdown(breakdown.keys, cells, breakdown.partition, False)
+
+
+def protect_year(
+    total: int, partitions: Sequence[tuple[Mapping[str, int], Sequence[str]]], threshold: int
+) -> tuple[Cell, list[Breakdown]]:
+    """The year's total and its partitions (clash, stage), each cell hidden as needed.
+
+    The total is shown from the threshold up. Where a partition cannot be protected by its
+    own cells, the total is hidden as well, and so is every cell of every partition: a
+    fully shown other partition would add up to the total again.
+    """
+    if total < threshold:  # then every cell is small as well
+        small = [
+            Breakdown(tuple(keys), {key: Cell(None, SMALL) for key in keys}, True)
+            for _counts, keys in partitions
+        ]
+        return Cell(None, SMALL), small
+    found = [suppress(counts, keys, threshold, partition=True) for counts, keys in partitions]
+    if any(breakdown.exposed for breakdown in found):
+        return Cell(None, GUARD), [_hide_all(breakdown) for breakdown in found]
+    return Cell(total), found
 
 
 def count_year(
     year: int, moments: Sequence[MomentFacts], code_keys: Sequence[str], threshold: int
 ) -> YearCounts:
     """One school year's counts, with every suppression rule applied."""
-    total = len(moments)
     clash = Counter(moment.clash for moment in moments)
     stage = Counter(moment.stage for moment in moments)
     codes = Counter(str(code) for moment in moments for code in moment.codes)
+    total, (clash_cells, stage_cells) = protect_year(
+        len(moments), [(clash, LadderClash.values), (stage, Stage.values)], threshold
+    )
     return YearCounts(
         year=year,
-        total=Cell(total) if total >= threshold else Cell(None, SMALL),
-        clash=suppress(clash, LadderClash.values, threshold, partition=True),
-        stage=suppress(stage, Stage.values, threshold, partition=True),
+        total=total,
+        clash=clash_cells,
+        stage=stage_cells,
         codes=suppress(codes, code_keys, threshold, partition=False),
     )
 

@@ -9,9 +9,7 @@ urlpatterns: list[URLPattern] = [
     path("s/<slug:school_slug>/cases/new/", cases.case_create, name="case_create"),
     path("s/<slug:school_slug>/cases/<int:case_id>/", cases.case_detail, name="case_detail"),
     path("s/<slug:school_slug>/cases/<int:case_id>/edit/", cases.case_edit, name="case_edit"),
-    path(
-        "s/<slug:school_slug>/cases/<int:case_id>/delete/", cases.case_delete, name="case_delete"
-    ),
+    path("s/<slug:school_slug>/cases/<int:case_id>/delete/", cases.case_delete, name="case_delete"),
     path(
         "s/<slug:school_slug>/cases/<int:case_id>/moments/",
         cases.case_add_moments,
