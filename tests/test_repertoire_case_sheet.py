@@ -154,7 +154,7 @@ def test_word_document(case, world, language, expected):
     no_author(text, world)
     document = Document(io.BytesIO(data))
     assert document.core_properties.title == case.title
-    assert "Dramaturg" == document.core_properties.author
+    assert document.core_properties.author == "Dramaturg"
 
 
 def test_the_case_page_offers_both_files_to_a_teacher(case, world, client_for):

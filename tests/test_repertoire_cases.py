@@ -92,7 +92,8 @@ def test_a_teacher_cannot_create_edit_bundle_or_delete(world):
     with pytest.raises(PermissionDenied):
         services.delete_case(world.teacher, case)
     mine.refresh_from_db()
-    assert mine.case is None and Case.objects.filter(pk=case.pk).exists()
+    assert mine.case is None
+    assert Case.objects.filter(pk=case.pk).exists()
 
 
 @pytest.mark.parametrize(
@@ -128,7 +129,8 @@ def test_bundling_takes_only_free_moments_of_the_same_school(world):
     assert set(case.moments.all()) == set(free)
     taken.refresh_from_db()
     foreign.refresh_from_db()
-    assert taken.case == other_case and foreign.case is None
+    assert taken.case == other_case
+    assert foreign.case is None
 
 
 def test_removing_a_moment_and_deleting_a_case_release_the_moments(world):
@@ -138,7 +140,8 @@ def test_removing_a_moment_and_deleting_a_case_release_the_moments(world):
     assert not services.remove_moment(world.leader, case, first.pk)  # not in it any more
     assert services.delete_case(world.leader, case) == 1
     second.refresh_from_db()
-    assert second.case is None and not Case.objects.filter(pk=case.pk).exists()
+    assert second.case is None
+    assert not Case.objects.filter(pk=case.pk).exists()
 
 
 def test_shared_moments_carry_no_author_and_come_by_day(world):
@@ -153,9 +156,11 @@ def test_shared_moments_carry_no_author_and_come_by_day(world):
 
 def test_default_questions_when_the_case_has_none(world):
     questions, suggested = services.questions_of(make_case(world))
-    assert suggested and len(questions) == 5
+    assert suggested
+    assert len(questions) == 5
     own, suggested = services.questions_of(make_case(world, questions="Eigen vraag?"))
-    assert own == ["Eigen vraag?"] and not suggested
+    assert own == ["Eigen vraag?"]
+    assert not suggested
 
 
 # --- Pages ------------------------------------------------------------------------------------
@@ -181,7 +186,8 @@ def test_the_list_shows_cases_to_a_teacher_without_a_new_case_button(world, clie
     moment(world, case=case)
     page = client_for(world.teacher).get(reverse("repertoire:cases", args=[world.school.slug]))
     text = page.content.decode()
-    assert case.title in text and "1 botsmoment" in text
+    assert case.title in text
+    assert "1 botsmoment" in text
     assert reverse("repertoire:case_create", args=[world.school.slug]) not in text
     assert (
         "Moments not in a case"
@@ -201,7 +207,8 @@ def test_a_teacher_gets_403_on_every_facilitator_page(world, client_for, name):
         client.get(reverse("repertoire:case_create", args=[world.school.slug])).status_code == 403
     )
     free.refresh_from_db()
-    assert free.case is None and Case.objects.filter(pk=case.pk).exists()
+    assert free.case is None
+    assert Case.objects.filter(pk=case.pk).exists()
 
 
 def test_another_schools_case_is_a_404(world, client_for):
@@ -238,10 +245,12 @@ def test_development_group_creates_a_case_through_the_form(world, client_for):
         },
     )
     case = Case.objects.get()
-    assert response.status_code == 302 and response["Location"] == case_url("case_detail", case)
+    assert response.status_code == 302
+    assert response["Location"] == case_url("case_detail", case)
     page = client.get(case_url("case_detail", case)).content.decode()
     assert "A student loses face when corrected" in page
-    assert "Suggested questions" in page and "4 March 2026" in page
+    assert "Suggested questions" in page
+    assert "4 March 2026" in page
     assert code.name_en in page
 
 
@@ -249,9 +258,11 @@ def test_a_bad_form_changes_nothing_and_says_why(world, client_for):
     client = english(client_for(world.leader))
     url = reverse("repertoire:case_create", args=[world.school.slug])
     response = client.post(url, {"title": "", "clash": "nonsense", "meeting_on": "soon"})
-    assert response.status_code == 200 and not Case.objects.exists()
+    assert response.status_code == 200
+    assert not Case.objects.exists()
     text = response.content.decode()
-    assert "This field is required." in text and "Enter a valid date." in text
+    assert "This field is required." in text
+    assert "Enter a valid date." in text
 
 
 def test_bundle_and_remove_through_the_page(world, client_for):
@@ -260,14 +271,16 @@ def test_bundle_and_remove_through_the_page(world, client_for):
     foreign = moment(world, world.outsider, school=world.other_school, text="Ander moment")
     client = english(client_for(world.culture_carrier))
     page = client.get(case_url("case_detail", case)).content.decode()
-    assert "Vrij moment" in page and "Ander moment" not in page
+    assert "Vrij moment" in page
+    assert "Ander moment" not in page
     response = client.post(
         case_url("case_add_moments", case), {"moments": [free.pk, foreign.pk]}, follow=True
     )
     assert "1 of 2 moments were added" in response.content.decode()
     free.refresh_from_db()
     foreign.refresh_from_db()
-    assert free.case == case and foreign.case is None
+    assert free.case == case
+    assert foreign.case is None
     response = client.post(case_url("case_add_moments", case), {}, follow=True)
     assert "Tick the moments" in response.content.decode()
     response = client.post(case_url("case_remove_moment", case, free.pk), follow=True)
@@ -291,4 +304,5 @@ def test_edit_and_delete_through_the_pages(world, client_for):
     response = client.post(case_url("case_delete", case))
     assert response["Location"] == reverse("repertoire:cases", args=[world.school.slug])
     kept.refresh_from_db()
-    assert kept.case is None and not Case.objects.exists()
+    assert kept.case is None
+    assert not Case.objects.exists()
