@@ -13,6 +13,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import translation
 
 from dramaturg.repertoire.codes import author_key
 from dramaturg.repertoire.errors import RepertoireError
@@ -108,8 +109,16 @@ def test_a_teacher_cannot_create_edit_bundle_or_delete(world):
 def test_bad_values_are_refused_with_a_message(world, values, message):
     with pytest.raises(RepertoireError) as refused:
         make_case(world, **values)
-    assert message in str(refused.value.message)
+    with translation.override("en"):
+        assert message in str(refused.value.message)
     assert not Case.objects.exists()
+
+
+def test_a_refusal_speaks_dutch_to_a_dutch_reader(world):
+    with pytest.raises(RepertoireError) as refused:
+        make_case(world, title=" ")
+    with translation.override("nl"):
+        assert str(refused.value.message) == "Beschrijf de situatie in een paar woorden."
 
 
 def test_codes_of_another_school_are_refused(world):
