@@ -204,6 +204,35 @@ def _code_args(w, *extra):
     return [w.school.slug, CodeTag.objects.filter(school=w.school).first().pk, *extra]
 
 
+# --- Cases (repertoire) ---------------------------------------------------------------------
+
+
+def _case(w):
+    from dramaturg.repertoire.services.cases import create_case
+
+    return create_case(w.leader, w.school, title="Gezichtsverlies", clash="school_peer")
+
+
+def _case_args(w):
+    return [w.school.slug, _case(w).pk]
+
+
+def _case_moment_args(w):
+    from dramaturg.repertoire.codes import author_key
+    from dramaturg.repertoire.models import Moment
+
+    case = _case(w)
+    moment = Moment.objects.create(
+        school=w.school,
+        what_happened="Een leerling weigert.",
+        clash="school_peer",
+        stage="podium",
+        author_key=author_key(w.teacher),
+        case=case,
+    )
+    return [w.school.slug, case.pk, moment.pk]
+
+
 OUTSIDER_CASES = {
     "schools:home": lambda w: [w.school.slug],
     "schools:staff": lambda w: [w.school.slug],
@@ -291,6 +320,15 @@ OUTSIDER_CASES = {
     "repertoire:code_move": lambda w: _code_args(w, "up"),
     "repertoire:code_state": lambda w: _code_args(w, "retire"),
     "repertoire:code_delete": _code_args,
+    # Cases (repertoire)
+    "repertoire:cases": lambda w: [w.school.slug],
+    "repertoire:case_create": lambda w: [w.school.slug],
+    "repertoire:case_detail": _case_args,
+    "repertoire:case_edit": _case_args,
+    "repertoire:case_delete": _case_args,
+    "repertoire:case_add_moments": _case_args,
+    "repertoire:case_remove_moment": _case_moment_args,
+    "repertoire:case_export": lambda w: [*_case_args(w), "case_sheet_pdf"],
 }
 
 

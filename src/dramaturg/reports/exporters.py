@@ -54,13 +54,14 @@ from dramaturg.schools.roles import Perm
 
 ROUND = "round"
 CARD = "card"
+CASE = "case"  # a repertoire case: its discussion sheet (reports/case_sheet.py)
 # The model behind each kind, for the command line (`dramaturg export KIND ID`) and the
 # background task (`reports.tasks.run_export`).
-KINDS = {ROUND: "surveys.Round", CARD: "cards.Card"}
+KINDS = {ROUND: "surveys.Round", CARD: "cards.Card", CASE: "repertoire.Case"}
 # What a member needs to export an object of each kind: a round's figures are for those who
-# facilitate, a card is for everyone of the school. Direct downloads, background exports and
-# the job pages all check this one mapping.
-KIND_PERMS = {ROUND: Perm.FACILITATE, CARD: Perm.VIEW_SCHOOL}
+# facilitate; a card, and a case's discussion sheet, are for everyone of the school. Direct
+# downloads, background exports and the job pages all check this one mapping.
+KIND_PERMS = {ROUND: Perm.FACILITATE, CARD: Perm.VIEW_SCHOOL, CASE: Perm.VIEW_SCHOOL}
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -70,6 +71,7 @@ BUILTIN = (
     "dramaturg.reports.round_report",
     "dramaturg.reports.card_document",
     "dramaturg.reports.card_wmk",
+    "dramaturg.reports.case_sheet",
 )
 
 

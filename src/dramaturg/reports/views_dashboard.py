@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from dramaturg.networks.benchmarks import benchmarks_for_school
-from dramaturg.reports import card_progress, dashboard
+from dramaturg.reports import card_progress, dashboard, learning
 from dramaturg.schools.models import Team
 from dramaturg.schools.roles import Perm, role_has
 from dramaturg.schools.tenancy import get_in_school, school_view
@@ -32,6 +32,8 @@ def school_dashboard(request: HttpRequest) -> HttpResponse:
         "stages": card_progress.stage_progress(school, found),
         "sections": dashboard.efficacy_sections(found),
         "quadrant": dashboard.quadrant(found),
+        # Moments per school year in the dressing room and podium sections (counts only).
+        "learning": learning.learning(school),
         # Where the school stands in each of its networks; the page takes no parameters.
         "benchmarks": benchmarks_for_school(school),
         "teams": visible_teams(request),

@@ -18,7 +18,11 @@ from dramaturg.reports import exporters
 register = template.Library()
 
 # The direct download view of each kind; a kind without one always exports in the background.
-DIRECT_URLS = {exporters.ROUND: "reports:round_export", exporters.CARD: "reports:card_export"}
+DIRECT_URLS = {
+    exporters.ROUND: "reports:round_export",
+    exporters.CARD: "reports:card_export",
+    exporters.CASE: "repertoire:case_export",
+}
 
 
 @register.simple_tag
