@@ -183,6 +183,31 @@ def _library_args(w):
     return [network.slug, publish(w.leader, version, network, show_school=False).pk]
 
 
+def _entry_version_args(w):
+    """A starter entry adopted by the whole school (repertoire: starter set and library)."""
+    from dramaturg.repertoire.models import EntryConsentRound
+    from dramaturg.repertoire.services.consent import answer, open_round
+    from dramaturg.repertoire.services.starter import copy_starter
+
+    entry = copy_starter(w.leader, w.school, "losing-face-in-class")
+    consent_round = open_round(w.leader, entry)
+    for person in (w.teacher, w.teacher2, w.culture_carrier, w.leader):
+        if EntryConsentRound.objects.get(pk=consent_round.pk).is_open:
+            answer(person, consent_round, "consent")
+    return [w.school.slug, entry.pk, 1]
+
+
+def _entry_library_args(w):
+    from dramaturg.networks import library_entries
+    from dramaturg.networks.access import ensure_board_network
+    from dramaturg.repertoire.models import EntryVersion
+
+    _slug, entry_id, _number = _entry_version_args(w)
+    version = EntryVersion.objects.get(entry_id=entry_id)
+    network = ensure_board_network(w.board)
+    return [network.slug, library_entries.publish(w.leader, version, network, False).pk]
+
+
 OUTSIDER_CASES = {
     "schools:home": lambda w: [w.school.slug],
     "schools:staff": lambda w: [w.school.slug],
@@ -260,6 +285,13 @@ OUTSIDER_CASES = {
     "networks:library_copy": _library_args,
     "networks:library_withdraw": _library_args,
     "networks:library_publish": _version_args,
+    # Repertoire: starter set and entries in the network library.
+    "repertoire:starter": lambda w: [w.school.slug],
+    "repertoire:starter_copy": lambda w: [w.school.slug, "losing-face-in-class"],
+    "networks:library_entry": _entry_library_args,
+    "networks:library_entry_copy": _entry_library_args,
+    "networks:library_entry_withdraw": _entry_library_args,
+    "networks:library_entry_publish": _entry_version_args,
 }
 
 

@@ -47,7 +47,9 @@ class StarterEntry:
 class _Reader(DataFileReader):
     error = StarterError
 
-    def keys(self, raw: dict[str, Any], name: str, known: set[str], minimum: int) -> tuple[str, ...]:
+    def keys(
+        self, raw: dict[str, Any], name: str, known: set[str], minimum: int
+    ) -> tuple[str, ...]:
         value = raw.get(name)
         if not isinstance(value, list) or len(value) < minimum:
             raise self.fail(name, f"expected a list of at least {minimum}")

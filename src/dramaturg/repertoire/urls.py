@@ -4,6 +4,8 @@ from dramaturg.repertoire.views import urls_cases, urls_entries, urls_moments, u
 
 app_name = "repertoire"
 urlpatterns = [
-    *urls_moments.urlpatterns, *urls_cases.urlpatterns, *urls_entries.urlpatterns,
+    *urls_moments.urlpatterns,
+    *urls_cases.urlpatterns,
+    *urls_entries.urlpatterns,
     *urls_starter.urlpatterns,
 ]

@@ -36,9 +36,9 @@ def starter_list(request: HttpRequest) -> HttpResponse:
     language = _language()
     codes = {c.key: c.name for c in CodeTag.objects.filter(school=school).exclude(key="")}
     copied = set(
-        Entry.objects.filter(school=school).exclude(template_key="").values_list(
-            "template_key", flat=True
-        )
+        Entry.objects.filter(school=school)
+        .exclude(template_key="")
+        .values_list("template_key", flat=True)
     )
     rows = [
         {
@@ -75,7 +75,10 @@ def starter_copy(request: HttpRequest, key: str) -> HttpResponse:
         return redirect("repertoire:starter", school.slug)
     messages.success(
         request,
-        _("“%(title)s” is now a draft in your repertoire. Discuss it, make it your own and adopt it together.")
+        _(
+            "“%(title)s” is now a draft in your repertoire. Discuss it, make it your own "
+            "and adopt it together."
+        )
         % {"title": entry.title},
     )
     try:
