@@ -200,6 +200,7 @@ def test_demo_school_has_moments_cases_and_an_adopted_repertoire():
         assert entry.state == Entry.State.ADOPTED
         assert entry.template_key
         assert entry.versions.filter(number=1, round__outcome="adopted").exists()
-        assert entry.agreements.exists() and entry.interventions.exists()
+        assert entry.agreements.exists()
+        assert entry.interventions.exists()
         assert {a.card.stage for a in entry.agreements.all()} <= {"podium", "audience"}
     assert entries.filter(case__isnull=False).count() == 3

@@ -109,7 +109,8 @@ def test_publish_anonymously_then_another_leader_reads_and_copies(world, net, ve
     assert copy.created_by == net.leader2
     assert (copy.title_nl, copy.why_en) == (title, version.snapshot["why"]["en"])
     assert (copy.clash, copy.risk_ladder) == ("school_peer", "peer")
-    assert net.network.name in copy.origin and title in copy.origin
+    assert net.network.name in copy.origin
+    assert title in copy.origin
     assert world.school.name not in copy.origin
     # Codes by name onto the new school's own list; shipped sources by title.
     assert set(copy.codes.values_list("school", flat=True)) == {net.school2.pk}

@@ -60,7 +60,8 @@ def test_adopted_linked_entries_add_one_repertoire_item(world, card_version):
     assert first.title_en in item.text["en"]
     assert "een leerling niet wil zeggen wie het gedaan heeft" in item.text["nl"]
     assert "een later concept" not in item.text["nl"]
-    assert "repertoire" in item.text["en"] and "repertoire" in item.text["nl"]
+    assert "repertoire" in item.text["en"]
+    assert "repertoire" in item.text["nl"]
     assert instrument.version == card_version.number
     assert [option.value for option in instrument.options] == [1, 2, 3]
 

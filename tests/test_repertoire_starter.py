@@ -39,11 +39,14 @@ def test_the_starter_set_has_at_least_eight_complete_entries():
     sources = shipped_source_keys()
     for entry in entries.values():
         for name in ENTRY_TEXTS:
-            assert entry.texts[name]["nl"] and entry.texts[name]["en"], (entry.key, name)
+            assert entry.texts[name]["nl"], (entry.key, name)
+            assert entry.texts[name]["en"], (entry.key, name)
         assert entry.clash in LadderClash.values
         assert entry.risk_ladder in ("", *Ladder.values)
-        assert entry.codes and set(entry.codes) <= codes
-        assert entry.sources and set(entry.sources) <= sources
+        assert entry.codes
+        assert set(entry.codes) <= codes
+        assert entry.sources
+        assert set(entry.sources) <= sources
 
 
 @pytest.mark.django_db
@@ -90,7 +93,8 @@ def test_copy_starter_makes_a_draft_with_both_languages_codes_and_sources(world)
     assert entry.why_en == starter.texts["why"]["en"]
     assert entry.clash == "school_peer"
     assert entry.risk_ladder == "peer"
-    assert "Dramaturg" in entry.origin and entry.title_nl in entry.origin
+    assert "Dramaturg" in entry.origin
+    assert entry.title_nl in entry.origin
     assert sorted(entry.codes.values_list("key", flat=True)) == sorted(starter.codes)
     assert set(entry.codes.values_list("school", flat=True)) == {world.school.pk}
     assert sorted(entry.sources.values_list("key", flat=True)) == sorted(starter.sources)

@@ -264,7 +264,14 @@ def library_publish(request: HttpRequest, card_id: int, number: int) -> HttpResp
     here = reverse(
         "networks:library_publish", args=[context["school"].slug, card.pk, version.number]
     )
-    return publish_post(request, version, context["networks"], here, service.CARDS)
+    return publish_post(
+        request,
+        version,
+        context["networks"],
+        here,
+        service.CARDS,
+        _("Version %(number)s of this card is now in the library of: %(networks)s."),
+    )
 
 
 def publish_post(
@@ -273,8 +280,10 @@ def publish_post(
     networks: list[tuple[Any, Any]],
     here: str,
     shelf: service.Shelf,
+    success: str,
 ) -> HttpResponse:
-    """Publish the version in the networks ticked on the form, or say why not; back `here`."""
+    """Publish the version in the networks ticked on the form, or say why not; back `here`.
+    `success` names %(number)s and %(networks)s."""
     by_id = {str(network.pk): network for network, _published in networks}
     chosen = request.POST.getlist("network")
     if not chosen or any(value not in by_id for value in chosen):
@@ -293,7 +302,7 @@ def publish_post(
         return redirect(here)
     messages.success(
         request,
-        _("Version %(number)s is now in the library of: %(networks)s.")
+        success
         % {"number": version.number, "networks": ", ".join(p.network.name for p in published)},
     )
     return redirect(here)

@@ -122,4 +122,11 @@ def library_entry_publish(request: HttpRequest, entry_id: int, number: int) -> H
     here = reverse(
         "networks:library_entry_publish", args=[context["school"].slug, entry.pk, version.number]
     )
-    return publish_post(request, version, context["networks"], here, ENTRIES)
+    return publish_post(
+        request,
+        version,
+        context["networks"],
+        here,
+        ENTRIES,
+        _("Version %(number)s of this entry is now in the library of: %(networks)s."),
+    )
