@@ -171,3 +171,36 @@ def test_demo_networks_hold_both_boards_a_shared_card_and_conversations(demo):
     assert list(School.objects.filter(share_results_with_board=True)) == [
         School.objects.get(slug="obs-de-duinroos")
     ]
+
+
+def test_demo_school_has_moments_cases_and_an_adopted_repertoire():
+    from dramaturg.repertoire.models import Case, Entry, Moment
+
+    call_command("demo", verbosity=0)
+    school = School.objects.get(slug="obs-de-duinroos")
+    moments = Moment.objects.filter(school=school)
+    assert moments.count() == 20
+    year = SchoolYear.objects.current()
+    assert all(year.contains(day) for day in moments.values_list("recorded_on", flat=True))
+    assert len(set(moments.values_list("clash", flat=True))) >= 3
+    assert len(set(moments.values_list("stage", flat=True))) >= 3
+    assert moments.filter(show_author=True, author__isnull=False).exists()
+    assert not moments.filter(show_author=False, author__isnull=False).exists()
+    assert all(m.codes.exists() for m in moments)
+    cases = Case.objects.filter(school=school).annotate(n=Count("moments"))
+    assert cases.count() == 3
+    assert all(2 <= case.n <= 4 for case in cases)
+    # No names of the school's people in any moment (and never a student's: there are none).
+    people = User.objects.filter(memberships__school=school).values_list("display_name", flat=True)
+    texts = " ".join(moments.values_list("what_happened", flat=True))
+    assert not any(name in texts for name in people)
+    entries = Entry.objects.filter(school=school)
+    assert entries.count() == 6
+    for entry in entries:
+        assert entry.state == Entry.State.ADOPTED
+        assert entry.template_key
+        assert entry.versions.filter(number=1, round__outcome="adopted").exists()
+        assert entry.agreements.exists()
+        assert entry.interventions.exists()
+        assert {a.card.stage for a in entry.agreements.all()} <= {"podium", "audience"}
+    assert entries.filter(case__isnull=False).count() == 3

@@ -233,6 +233,31 @@ def _case_moment_args(w):
     return [w.school.slug, case.pk, moment.pk]
 
 
+def _entry_version_args(w):
+    """A starter entry adopted by the whole school (repertoire: starter set and library)."""
+    from dramaturg.repertoire.models import EntryConsentRound
+    from dramaturg.repertoire.services.consent import answer, open_round
+    from dramaturg.repertoire.services.starter import copy_starter
+
+    entry = copy_starter(w.leader, w.school, "losing-face-in-class")
+    consent_round = open_round(w.leader, entry)
+    for person in (w.teacher, w.teacher2, w.culture_carrier, w.leader):
+        if EntryConsentRound.objects.get(pk=consent_round.pk).is_open:
+            answer(person, consent_round, "consent")
+    return [w.school.slug, entry.pk, 1]
+
+
+def _entry_library_args(w):
+    from dramaturg.networks import library_entries
+    from dramaturg.networks.access import ensure_board_network
+    from dramaturg.repertoire.models import EntryVersion
+
+    _slug, entry_id, _number = _entry_version_args(w)
+    version = EntryVersion.objects.get(entry_id=entry_id)
+    network = ensure_board_network(w.board)
+    return [network.slug, library_entries.publish(w.leader, version, network, False).pk]
+
+
 OUTSIDER_CASES = {
     "schools:home": lambda w: [w.school.slug],
     "schools:staff": lambda w: [w.school.slug],
@@ -329,6 +354,13 @@ OUTSIDER_CASES = {
     "repertoire:case_add_moments": _case_args,
     "repertoire:case_remove_moment": _case_moment_args,
     "repertoire:case_export": lambda w: [*_case_args(w), "case_sheet_pdf"],
+    # Repertoire: starter set and entries in the network library.
+    "repertoire:starter": lambda w: [w.school.slug],
+    "repertoire:starter_copy": lambda w: [w.school.slug, "losing-face-in-class"],
+    "networks:library_entry": _entry_library_args,
+    "networks:library_entry_copy": _entry_library_args,
+    "networks:library_entry_withdraw": _entry_library_args,
+    "networks:library_entry_publish": _entry_version_args,
 }
 
 

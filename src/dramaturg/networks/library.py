@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -52,6 +54,50 @@ class LibraryError(CardError):
         self.problems = list(problems) or [str(self.message)]
 
 
+@dataclass(frozen=True)
+class Shelf:
+    """What differs between the kinds of things a library holds: quality cards here, and
+    repertoire entries (`library_entries.py`). The rules (no names, one live publication per
+    subject and network, leaders only, copies keep their credit) are the same for both."""
+
+    publication_model: type[Model]
+    version_model: type[Model]
+    # The version's foreign key to what it is a version of ("card", "entry").
+    subject_field: str
+    # The snapshot's texts as (where, text) in one language, for the name check.
+    lines: Callable[[Snapshot, str], list[tuple[str, str]]]
+    only_adopted: Promise
+    no_names: Promise
+    already_shared: Promise  # with %(network)s
+    already_withdrawn: Promise
+    gone: Promise
+    own_school: Promise
+
+    def subject_of(self, version: Any) -> Any:
+        return getattr(version, self.subject_field)
+
+
+def _card_lines(snapshot: Snapshot, language: str) -> list[tuple[str, str]]:
+    lines = [(_("The team's name"), snapshot["team"])] if snapshot.get("team") else []
+    return lines + labelled_lines(snapshot, language)
+
+
+CARDS = Shelf(
+    publication_model=PublishedCard,
+    version_model=CardVersion,
+    subject_field="card",
+    lines=_card_lines,
+    only_adopted=gettext_lazy("Only an adopted version of a card can be shared."),
+    no_names=gettext_lazy("Published cards carry no personal names."),
+    already_shared=gettext_lazy("This version is already in the library of “%(network)s”."),
+    already_withdrawn=gettext_lazy("This card was already taken out of the library."),
+    gone=gettext_lazy("This card is no longer in the library."),
+    own_school=gettext_lazy(
+        "This card comes from your own school: start a new draft on the card itself."
+    ),
+)
+
+
 # --- Who may do what ---------------------------------------------------------------------
 
 
@@ -66,13 +112,13 @@ def _require_leader(user: Any, school: School) -> None:
         raise PermissionDenied
 
 
-def live_publications(network: Network) -> QuerySet[PublishedCard]:
+def live_publications(network: Network, shelf: Shelf = CARDS) -> QuerySet:
     """What the library shows: live publications of schools that are (still) in the network."""
-    return PublishedCard.objects.filter(
+    return shelf.publication_model.objects.filter(  # type: ignore[attr-defined]
         network=network,
         withdrawn_at__isnull=True,
         school__in=network_schools(network),
-    ).select_related("version__card", "school")
+    ).select_related(f"version__{shelf.subject_field}", "school")
 
 
 # --- No personal names -------------------------------------------------------------------
@@ -117,22 +163,20 @@ def school_people_names(school: School) -> list[str]:
     return sorted({name.strip() for name in names if name and name.strip()})
 
 
-def _snapshot_texts(snapshot: Snapshot) -> list[tuple[str, str]]:
-    """(where, text) for every text of the snapshot in every language, the team's name too."""
+def _snapshot_texts(snapshot: Snapshot, shelf: Shelf) -> list[tuple[str, str]]:
+    """(where, text) for every text of the snapshot in every language."""
     lines: list[tuple[str, str]] = []
-    if snapshot.get("team"):
-        lines.append((_("The team's name"), snapshot["team"]))
     for language in CONTENT_LANGUAGES:
-        lines.extend(labelled_lines(snapshot, language))
+        lines.extend(shelf.lines(snapshot, language))
     return lines
 
 
-def name_problems(snapshot: Snapshot, names: Iterable[str]) -> list[str]:
+def name_problems(snapshot: Snapshot, names: Iterable[str], shelf: Shelf = CARDS) -> list[str]:
     """One readable problem per place and name where a person's name appears."""
     patterns = [(name, [_pattern(v) for v in name_variants(name)]) for name in names]
     problems: list[str] = []
     seen: set[tuple[str, str]] = set()
-    for where, text in _snapshot_texts(snapshot):
+    for where, text in _snapshot_texts(snapshot, shelf):
         plain = _plain(text or "")
         for name, name_patterns in patterns:
             if (where, name) in seen or not any(p.search(plain) for p in name_patterns):
@@ -150,43 +194,47 @@ def _excerpt(text: str, size: int = 80) -> str:
     return text if len(text) <= size else text[: size - 1].rstrip() + "…"
 
 
-def version_name_problems(version: CardVersion) -> list[str]:
-    return name_problems(version.snapshot, school_people_names(version.card.school))
+def version_name_problems(version: Any, shelf: Shelf = CARDS) -> list[str]:
+    school = shelf.subject_of(version).school
+    return name_problems(version.snapshot, school_people_names(school), shelf)
 
 
 # --- Publish and withdraw ----------------------------------------------------------------
 
 
-@transaction.atomic
 def publish(
     leader: Any, version: CardVersion, network: Network, show_school: bool
 ) -> PublishedCard:
+    return publish_on(CARDS, leader, version, network, show_school)
+
+
+@transaction.atomic
+def publish_on(shelf: Shelf, leader: Any, version: Any, network: Network, show_school: bool) -> Any:
     """Share an adopted version in the network's library. A live publication of an older (or
-    newer) version of the same card in this network is withdrawn: one card, one entry."""
-    if not isinstance(version, CardVersion) or version.pk is None:
-        raise LibraryError(_("Only an adopted version of a card can be shared."))
-    card = Card.objects.select_related("school").get(pk=version.card_id)
-    school = card.school
+    newer) version of the same subject in this network is withdrawn: one subject, one entry."""
+    if not isinstance(version, shelf.version_model) or version.pk is None:
+        raise LibraryError(shelf.only_adopted)
+    subject_model = version._meta.get_field(shelf.subject_field).related_model
+    subject = subject_model.objects.select_related("school").get(  # type: ignore[union-attr]
+        pk=getattr(version, f"{shelf.subject_field}_id")
+    )
+    school = subject.school
     _require_leader(leader, school)
     if not in_network(network, school):
         raise LibraryError(_("Your school is not in the network “%(network)s”.") % _n(network))
-    problems = version_name_problems(version)
+    problems = version_name_problems(version, shelf)
     if problems:
-        raise LibraryError(
-            _("Published cards carry no personal names."),
-            [*problems, _no_names_advice()],
-        )
-    live = PublishedCard.objects.select_for_update().filter(
-        network=network, version__card=card, withdrawn_at__isnull=True
+        raise LibraryError(shelf.no_names, [*problems, _no_names_advice()])
+    manager = shelf.publication_model.objects  # type: ignore[attr-defined]
+    live = manager.select_for_update().filter(
+        network=network, **{f"version__{shelf.subject_field}": subject}, withdrawn_at__isnull=True
     )
     if live.filter(version=version).exists():
-        raise LibraryError(
-            _("This version is already in the library of “%(network)s”.") % _n(network)
-        )
+        raise LibraryError(shelf.already_shared % _n(network))
     live.update(withdrawn_at=timezone.now())
     try:
         with transaction.atomic():
-            return PublishedCard.objects.create(
+            return manager.create(
                 network=network,
                 version=version,
                 school=school,
@@ -194,9 +242,7 @@ def publish(
                 published_by=leader,
             )
     except IntegrityError as error:  # published at the same moment by someone else
-        raise LibraryError(
-            _("This version is already in the library of “%(network)s”.") % _n(network)
-        ) from error
+        raise LibraryError(shelf.already_shared % _n(network)) from error
 
 
 def _no_names_advice() -> str:
@@ -210,13 +256,18 @@ def _n(network: Network) -> dict[str, str]:
     return {"network": network.name}
 
 
-@transaction.atomic
 def withdraw(leader: Any, publication: PublishedCard) -> PublishedCard:
-    """Take the card out of the library; schools that copied it keep their copy and credit."""
+    return withdraw_from(CARDS, leader, publication)
+
+
+@transaction.atomic
+def withdraw_from(shelf: Shelf, leader: Any, publication: Any) -> Any:
+    """Take it out of the library; schools that copied it keep their copy and credit."""
     _require_leader(leader, publication.school)
-    publication = PublishedCard.objects.select_for_update().get(pk=publication.pk)
+    manager = shelf.publication_model.objects  # type: ignore[attr-defined]
+    publication = manager.select_for_update().get(pk=publication.pk)
     if publication.withdrawn_at is not None:
-        raise LibraryError(_("This card was already taken out of the library."))
+        raise LibraryError(shelf.already_withdrawn)
     publication.withdrawn_at = timezone.now()
     publication.save(update_fields=["withdrawn_at"])
     return publication
@@ -225,13 +276,13 @@ def withdraw(leader: Any, publication: PublishedCard) -> PublishedCard:
 # --- Copy --------------------------------------------------------------------------------
 
 
-def school_label(publication: PublishedCard) -> str:
+def school_label(publication: Any) -> str:
     if publication.show_school:
         return publication.school.name
     return _("a school in the network")
 
 
-def credit(publication: PublishedCard, language: str) -> str:
+def credit(publication: Any, language: str) -> str:
     """The origin kept on a copy, in the copier's language at the moment of copying."""
     text = _("Copied from the library of %(network)s: “%(title)s”, shared by %(school)s.") % {
         "network": publication.network.name,
@@ -253,19 +304,7 @@ def copy_to_school(
     """A new draft card in `school` with the published content, crediting where it came from.
     Sources are linked again only when they are shipped ones (a school's own sources stay
     with that school)."""
-    _require_leader(leader, school)
-    publication = PublishedCard.objects.select_related("network", "school", "version").get(
-        pk=publication.pk
-    )
-    network = publication.network
-    if publication.withdrawn_at is not None or not in_network(network, publication.school):
-        raise LibraryError(_("This card is no longer in the library."))
-    if not in_network(network, school):
-        raise LibraryError(_("Your school is not in the network “%(network)s”.") % _n(network))
-    if school.pk == publication.school_id:
-        raise LibraryError(
-            _("This card comes from your own school: start a new draft on the card itself.")
-        )
+    publication = check_copy(CARDS, leader, publication, school)
     if team is not None and team.school_id != school.pk:
         raise PermissionDenied
     snapshot = publication.version.snapshot
@@ -276,8 +315,8 @@ def copy_to_school(
         school=school,
         team=team,
         stage=stage,
-        **_texts("title", snapshot["title"]),
-        **_texts("introduction", snapshot.get("introduction", {})),
+        **texts_of("title", snapshot["title"]),
+        **texts_of("introduction", snapshot.get("introduction", {})),
         copied_from=publication,
         origin=credit(publication, language),
         created_by=leader,
@@ -286,7 +325,22 @@ def copy_to_school(
     return card
 
 
-def _texts(name: str, texts: dict[str, str]) -> dict[str, str]:
+def check_copy(shelf: Shelf, leader: Any, publication: Any, school: School) -> Any:
+    """The publication, fresh, when the leader of `school` may copy it now; else refuse."""
+    _require_leader(leader, school)
+    manager = shelf.publication_model.objects  # type: ignore[attr-defined]
+    publication = manager.select_related("network", "school", "version").get(pk=publication.pk)
+    network = publication.network
+    if publication.withdrawn_at is not None or not in_network(network, publication.school):
+        raise LibraryError(shelf.gone)
+    if not in_network(network, school):
+        raise LibraryError(_("Your school is not in the network “%(network)s”.") % _n(network))
+    if school.pk == publication.school_id:
+        raise LibraryError(shelf.own_school)
+    return publication
+
+
+def texts_of(name: str, texts: dict[str, str]) -> dict[str, str]:
     return {f"{name}_{language}": texts.get(language, "") for language in CONTENT_LANGUAGES}
 
 
@@ -296,38 +350,44 @@ def _fill_from_snapshot(card: Card, snapshot: Snapshot) -> None:
         goal_row = Goal.objects.create(
             card=card,
             position=g,
-            **_texts("title", goal["title"]),
-            **_texts("description", goal.get("description", {})),
+            **texts_of("title", goal["title"]),
+            **texts_of("description", goal.get("description", {})),
         )
         for i, item in enumerate(goal.get("interventions", []), start=1):
             values: dict[str, str] = {}
             for name in ("what", "design", "who", "when"):
-                values.update(_texts(name, item.get(name, {})))
+                values.update(texts_of(name, item.get(name, {})))
             row = Intervention.objects.create(goal=goal_row, position=i, **values)
             row.sources.set([shipped[s] for s in item.get("sources", []) if s in shipped])
     for a, agreement in enumerate(snapshot.get("agreements", []), start=1):
-        Agreement.objects.create(card=card, position=a, **_texts("text", agreement["text"]))
+        Agreement.objects.create(card=card, position=a, **texts_of("text", agreement["text"]))
     for n, indicator in enumerate(snapshot.get("indicators", []), start=1):
-        Indicator.objects.create(card=card, position=n, **_texts("text", indicator["text"]))
+        Indicator.objects.create(card=card, position=n, **texts_of("text", indicator["text"]))
 
 
 # --- How many schools adopted it ---------------------------------------------------------
 
 
-def adoption_counts(publications: Iterable[PublishedCard]) -> dict[int, int]:
+def adoption_counts(publications: Iterable[Any], shelf: Shelf = CARDS) -> dict[int, int]:
     """Per publication: the publishing school plus every school whose copy of any
-    publication of the same original card was adopted (distinct schools)."""
+    publication of the same original subject was adopted (distinct schools)."""
     publications = list(publications)
-    card_ids = {p.version.card_id for p in publications}
-    adopters: dict[int, set[int]] = {card_id: set() for card_id in card_ids}
+    field = shelf.subject_field
+    subject_ids = {getattr(p.version, f"{field}_id") for p in publications}
+    adopters: dict[int, set[int]] = {subject_id: set() for subject_id in subject_ids}
+    subject_model = shelf.version_model._meta.get_field(field).related_model
     copies = (
-        Card.objects.filter(copied_from__version__card_id__in=card_ids, adopted_version__gt=0)
-        .values_list("copied_from__version__card_id", "school_id")
+        subject_model._default_manager.filter(  # type: ignore[union-attr]
+            **{f"copied_from__version__{field}_id__in": subject_ids}, adopted_version__gt=0
+        )
+        .values_list(f"copied_from__version__{field}_id", "school_id")
         .distinct()
     )
-    for card_id, school_id in copies:
-        adopters[card_id].add(school_id)
-    return {p.pk: len(adopters[p.version.card_id] | {p.school_id}) for p in publications}
+    for subject_id, school_id in copies:
+        adopters[subject_id].add(school_id)
+    return {
+        p.pk: len(adopters[getattr(p.version, f"{field}_id")] | {p.school_id}) for p in publications
+    }
 
 
 def adoption_count(publication: PublishedCard) -> int:

@@ -5,9 +5,11 @@ one page sits under the school (/s/<school_slug>/…) and follows the school's r
 from django.urls import path
 
 from dramaturg.networks import views_library as views
+from dramaturg.networks import views_library_entries as entry_views
 
 LIBRARY = "n/<slug:network_slug>/library/"
 PUBLICATION = LIBRARY + "<int:publication_id>/"
+ENTRY = LIBRARY + "repertoire/<int:publication_id>/"
 
 urlpatterns: list = [
     path(LIBRARY, views.library, name="library"),
@@ -18,5 +20,14 @@ urlpatterns: list = [
         "s/<slug:school_slug>/cards/<int:card_id>/versions/<int:number>/publish/",
         views.library_publish,
         name="library_publish",
+    ),
+    # Repertoire entries, beside the cards.
+    path(ENTRY, entry_views.library_entry, name="library_entry"),
+    path(ENTRY + "copy/", entry_views.library_entry_copy, name="library_entry_copy"),
+    path(ENTRY + "withdraw/", entry_views.library_entry_withdraw, name="library_entry_withdraw"),
+    path(
+        "s/<slug:school_slug>/repertoire/entries/<int:entry_id>/versions/<int:number>/publish/",
+        entry_views.library_entry_publish,
+        name="library_entry_publish",
     ),
 ]

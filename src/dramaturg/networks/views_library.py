@@ -22,43 +22,54 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from dramaturg.cards.models import Card, CardVersion
+from dramaturg.cards.models import Card
 from dramaturg.cards.snapshot import pick
 from dramaturg.cards.stages import STAGE_INFO, Stage
 from dramaturg.cards.views.common import get_card
 from dramaturg.networks import library as service
 from dramaturg.networks.access import ensure_board_network, network_view, networks_of_school
+from dramaturg.networks.library_entries import ENTRIES
 from dramaturg.networks.models import PublishedCard
 from dramaturg.schools.models import Team
 from dramaturg.schools.roles import Perm
 from dramaturg.schools.tenancy import school_view
 
+# The library filter's value for the repertoire entries (beside the stages).
+REPERTOIRE = "repertoire"
+# Per kind of subject: the URL names of a publication's library page and its withdrawal.
+PAGES = {
+    "card": ("networks:library_card", "networks:library_withdraw"),
+    "entry": ("networks:library_entry", "networks:library_entry_withdraw"),
+}
 
-def _language() -> str:
+
+def reader_language() -> str:
     return (get_language() or "nl")[:2]
 
 
 @dataclass
 class Entry:
-    """One published card as the library lists it."""
+    """One published card (or repertoire entry) as the library lists it."""
 
-    publication: PublishedCard
+    publication: Any
     title: str
-    stage: str
+    stage: str  # a card's stage; "" for a repertoire entry
     school: str  # the school's name, or "a school in the network" when hidden
     own: bool  # published by the reader's own school
     adopted: int  # how many schools adopted it
 
 
-def _entries(request: HttpRequest, publications: list[PublishedCard]) -> list[Entry]:
-    counts = service.adoption_counts(publications)
+def rows(
+    request: HttpRequest, publications: list[Any], shelf: service.Shelf = service.CARDS
+) -> list[Entry]:
+    counts = service.adoption_counts(publications, shelf)
     own_school = request.participant.school  # type: ignore[attr-defined]
-    language = _language()
+    language = reader_language()
     return [
         Entry(
             publication=p,
             title=pick(p.version.snapshot["title"], language),
-            stage=p.version.card.stage,
+            stage=getattr(shelf.subject_of(p.version), "stage", ""),
             school=service.school_label(p),
             own=own_school is not None and p.school_id == own_school.pk,
             adopted=counts[p.pk],
@@ -70,12 +81,14 @@ def _entries(request: HttpRequest, publications: list[PublishedCard]) -> list[En
 @network_view()
 @require_safe
 def library(request: HttpRequest) -> HttpResponse:
-    """Published cards grouped by stage; `?stage=` shows one stage (an unknown one: all)."""
+    """Published cards grouped by stage, then the repertoire entries; `?stage=` shows one
+    stage, `?stage=repertoire` only the entries (an unknown value: all)."""
     network = request.network  # type: ignore[attr-defined]
     chosen = request.GET.get("stage", "")
-    if chosen not in Stage.values:
+    if chosen not in (*Stage.values, REPERTOIRE):
         chosen = ""
-    entries = _entries(request, list(service.live_publications(network)))
+    repertoire = rows(request, list(service.live_publications(network, ENTRIES)), ENTRIES)
+    entries = rows(request, list(service.live_publications(network)))
     per_stage = {info.stage.value: 0 for info in STAGE_INFO}
     for entry in entries:
         per_stage[entry.stage] = per_stage.get(entry.stage, 0) + 1
@@ -84,6 +97,7 @@ def library(request: HttpRequest) -> HttpResponse:
         for info in STAGE_INFO
         if not chosen or info.stage.value == chosen
     ]
+    show_repertoire = chosen in ("", REPERTOIRE)
     return render(
         request,
         "networks/library.html",
@@ -93,22 +107,24 @@ def library(request: HttpRequest) -> HttpResponse:
             "stages": [(info, per_stage[info.stage.value]) for info in STAGE_INFO],
             "chosen": chosen,
             "sections": sections,
-            "total": len(entries),
+            "total": len(entries) + len(repertoire),
+            "repertoire": repertoire if show_repertoire else None,
+            "repertoire_count": len(repertoire),
         },
     )
 
 
-def _live(request: HttpRequest, publication_id: int) -> PublishedCard:
+def live(request: HttpRequest, publication_id: int, shelf: service.Shelf = service.CARDS) -> Any:
     network = request.network  # type: ignore[attr-defined]
-    return get_object_or_404(service.live_publications(network), pk=publication_id)
+    return get_object_or_404(service.live_publications(network, shelf), pk=publication_id)
 
 
 @network_view()
 @require_safe
 def library_card(request: HttpRequest, publication_id: int) -> HttpResponse:
-    publication = _live(request, publication_id)
+    publication = live(request, publication_id)
     participant = request.participant  # type: ignore[attr-defined]
-    (entry,) = _entries(request, [publication])
+    (entry,) = rows(request, [publication])
     can_copy = participant.is_leader and not entry.own
     copies = (
         Card.objects.filter(
@@ -125,7 +141,7 @@ def library_card(request: HttpRequest, publication_id: int) -> HttpResponse:
             "participant": participant,
             "entry": entry,
             "publication": publication,
-            "content": service.readable_publication(publication, _language()),
+            "content": service.readable_publication(publication, reader_language()),
             "can_copy": can_copy,
             "teams": list(participant.school.teams.all()) if can_copy else [],
             "can_withdraw": service.is_leader_of(request.user, publication.school),
@@ -137,7 +153,7 @@ def library_card(request: HttpRequest, publication_id: int) -> HttpResponse:
 @network_view(leaders_only=True)
 @require_POST
 def library_copy(request: HttpRequest, publication_id: int) -> HttpResponse:
-    publication = _live(request, publication_id)
+    publication = live(request, publication_id)
     school = request.participant.school  # type: ignore[attr-defined]
     team_id = request.POST.get("team", "")
     team = None
@@ -147,7 +163,7 @@ def library_copy(request: HttpRequest, publication_id: int) -> HttpResponse:
         team = get_object_or_404(Team, school=school, pk=int(team_id))
     try:
         card = service.copy_to_school(
-            request.user, publication, school, team=team, language=_language()
+            request.user, publication, school, team=team, language=reader_language()
         )
     except service.LibraryError as error:
         return _back_to_card(request, publication, *error.problems)
@@ -163,58 +179,76 @@ def library_copy(request: HttpRequest, publication_id: int) -> HttpResponse:
 
 
 def _back_to_card(request: HttpRequest, publication: PublishedCard, *problems: str) -> HttpResponse:
+    return back_to(request, "networks:library_card", publication, *problems)
+
+
+def back_to(request: HttpRequest, page: str, publication: Any, *problems: str) -> HttpResponse:
+    """Show each problem and return to the publication's library page."""
     for problem in problems:
         messages.error(request, problem)
     network = request.network  # type: ignore[attr-defined]
-    return redirect("networks:library_card", network.slug, publication.pk)
+    return redirect(page, network.slug, publication.pk)
 
 
 @network_view(leaders_only=True)
 @require_POST
 def library_withdraw(request: HttpRequest, publication_id: int) -> HttpResponse:
     """Only a leader of the publishing school (others: 403, from the service)."""
-    publication = _live(request, publication_id)
+    publication = live(request, publication_id)
     network = request.network  # type: ignore[attr-defined]
-    service.withdraw(request.user, publication)
-    messages.success(
+    return withdrawn(
         request,
+        service.withdraw(request.user, publication),
         _(
             "The card is no longer in the library of %(network)s. Schools that copied it keep "
             "their copy."
         )
         % {"network": network.name},
     )
+
+
+def withdrawn(request: HttpRequest, publication: Any, message: str) -> HttpResponse:
+    """After a withdrawal: say so, and go back where the leader came from (this site only)."""
+    messages.success(request, message)
     back = request.POST.get("next", "")
     if back and url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return redirect(back)
-    return redirect("networks:library", network.slug)
+    return redirect("networks:library", publication.network.slug)
 
 
 # --- Publishing, from the school's adopted version ---------------------------------------
 
 
-def _publish_context(request: HttpRequest, card: Card, version: CardVersion) -> dict[str, Any]:
+def publish_context(
+    request: HttpRequest, version: Any, shelf: service.Shelf = service.CARDS
+) -> dict[str, Any]:
+    """The school's networks, each with the live publication of this subject there (if any)."""
     school = request.school  # type: ignore[attr-defined]
     ensure_board_network(school.board)
     networks = list(networks_of_school(school).order_by("name"))
+    subject = shelf.subject_of(version)
     live = {
         p.network_id: p
-        for p in PublishedCard.objects.filter(
-            network__in=networks, version__card=card, withdrawn_at__isnull=True
+        for p in shelf.publication_model.objects.filter(  # type: ignore[attr-defined]
+            network__in=networks,
+            **{f"version__{shelf.subject_field}": subject},
+            withdrawn_at__isnull=True,
         ).select_related("version", "network")
     }
     pairs = [(network, live.get(network.pk)) for network in networks]
     return {
         "school": school,
-        "card": card,
+        shelf.subject_field: subject,
         "version": version,
-        "title": pick(version.snapshot["title"], _language()),
+        "title": pick(version.snapshot["title"], reader_language()),
         "networks": pairs,
         "shared": [(network, published) for network, published in pairs if published],
-        "problems": service.version_name_problems(version),
+        "problems": service.version_name_problems(version, shelf),
         "here": request.get_full_path(),
+        "read_page": PAGES[shelf.subject_field][0],
+        "withdraw_page": PAGES[shelf.subject_field][1],
     }
 
 
@@ -224,13 +258,33 @@ def library_publish(request: HttpRequest, card_id: int, number: int) -> HttpResp
     """GET: choose the networks and whether to show the school's name; POST: publish."""
     card = get_card(request, card_id)
     version = get_object_or_404(card.versions.all(), number=number)
-    context = _publish_context(request, card, version)
+    context = publish_context(request, version)
     if request.method != "POST":
         return render(request, "networks/library_publish.html", context)
     here = reverse(
         "networks:library_publish", args=[context["school"].slug, card.pk, version.number]
     )
-    by_id = {str(network.pk): network for network, _published in context["networks"]}
+    return publish_post(
+        request,
+        version,
+        context["networks"],
+        here,
+        service.CARDS,
+        _("Version %(number)s of this card is now in the library of: %(networks)s."),
+    )
+
+
+def publish_post(
+    request: HttpRequest,
+    version: Any,
+    networks: list[tuple[Any, Any]],
+    here: str,
+    shelf: service.Shelf,
+    success: str,
+) -> HttpResponse:
+    """Publish the version in the networks ticked on the form, or say why not; back `here`.
+    `success` names %(number)s and %(networks)s."""
+    by_id = {str(network.pk): network for network, _published in networks}
     chosen = request.POST.getlist("network")
     if not chosen or any(value not in by_id for value in chosen):
         messages.error(request, _("Choose one or more networks of your school."))
@@ -239,7 +293,7 @@ def library_publish(request: HttpRequest, card_id: int, number: int) -> HttpResp
     try:
         with transaction.atomic():
             published = [
-                service.publish(request.user, version, by_id[value], show_school)
+                service.publish_on(shelf, request.user, version, by_id[value], show_school)
                 for value in dict.fromkeys(chosen)
             ]
     except service.LibraryError as error:
@@ -248,7 +302,7 @@ def library_publish(request: HttpRequest, card_id: int, number: int) -> HttpResp
         return redirect(here)
     messages.success(
         request,
-        _("Version %(number)s of this card is now in the library of: %(networks)s.")
+        success
         % {"number": version.number, "networks": ", ".join(p.network.name for p in published)},
     )
     return redirect(here)

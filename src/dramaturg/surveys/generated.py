@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 
@@ -92,6 +93,7 @@ def _instrument(
     instructions: str,
     response_scale: dict[str, Any],
     scale: dict[str, Any],
+    *extra_scales: dict[str, Any],
 ) -> Instrument:
     card_title = _title(version)
     data = {
@@ -103,7 +105,7 @@ def _instrument(
         "licence": LICENCE,
         "citation": f"Quality card “{card_title['nl']}”, version {version.number}.",
         "response_scale": response_scale,
-        "scales": [scale],
+        "scales": [scale, *extra_scales],
     }
     # Through the same validation as the files: a generated instrument obeys the same schema.
     return instrument_from_data(data)
@@ -164,4 +166,47 @@ def agreements_checkin(version: CardVersion) -> Instrument:
                 for n, text in enumerate(agreements, start=1)
             ],
         },
+        *_repertoire_scale(version),
     )
+
+
+def _repertoire_scale(version: CardVersion) -> list[dict[str, Any]]:
+    """One more item when adopted repertoire entries link to the card's agreements: did we
+    use our repertoire when the situation came up? It is a scale of its own, so the mean of
+    the agreements scale (and its line on the dashboard) means what it meant before; rounds
+    already made keep the definition they froze. The entries' titles come from their adopted
+    versions, not from a draft being edited."""
+    from dramaturg.repertoire.models import Entry, EntryVersion
+
+    entries = (
+        Entry.objects.filter(agreements__card_id=version.card_id, adopted_version__gt=0)
+        .exclude(state=Entry.State.ARCHIVED)
+        .distinct()
+    )
+    versions = EntryVersion.objects.filter(
+        entry__in=entries, number=F("entry__adopted_version")
+    ).order_by("entry__title_nl", "entry__pk")
+    titles = [_card_texts(v.snapshot.get("title", {})) for v in versions]
+    titles = [title for title in titles if title["nl"]]
+    if not titles:
+        return []
+    listed = {
+        language: "; ".join(f"“{title[language]}”" for title in titles)
+        for language in CONTENT_LANGUAGES
+    }
+    text = _both(
+        # Translators: %(title)s is a list of repertoire situations, each "when …".
+        gettext_noop(
+            "Our agreement to use our repertoire: over the past weeks, when one of these "
+            "situations came up, we did what our repertoire says — %(title)s"
+        ),
+        listed,
+    )
+    return [
+        {
+            "id": "repertoire",
+            "title": _both(gettext_noop("Our repertoire")),
+            "min_items": 1,
+            "items": [{"id": "rep_1", "text": text, "reverse": False}],
+        }
+    ]

@@ -15,6 +15,7 @@ from django.db import connection, transaction
 
 from dramaturg.cards.demo import build_card_demo
 from dramaturg.networks.demo import CROSS_NETWORK, PARTNER_BOARD, build_network_demo
+from dramaturg.repertoire.demo import build_repertoire_demo
 from dramaturg.schools.demo_data import (
     ACCOUNTS,
     BOARD_NAME,
@@ -61,6 +62,7 @@ class Command(BaseCommand):
                 builder = DemoBuilder(make_password(DEMO_PASSWORD))
                 summary = builder.build()
                 cards = build_card_demo(summary.schools[0])
+                entries = build_repertoire_demo(summary.schools[0])
                 rounds = build_survey_demo(summary.schools[0])
                 networks = build_network_demo(builder, summary.schools)
                 # Counted afterwards: the survey demo adds a small team to the first school.
@@ -75,8 +77,9 @@ class Command(BaseCommand):
                     f"Created the demo: {summary.board.name} with {len(summary.schools)} "
                     f"schools, {teams} teams and {summary.people} people "
                     f"({summary.ended} of whom left during the previous school year); "
-                    f"{len(cards)} quality cards and {len(rounds)} measurement rounds "
-                    f"at {summary.schools[0].name}. Measurement rounds at every school; "
+                    f"{len(cards)} quality cards, {len(entries)} adopted repertoire entries "
+                    f"and {len(rounds)} measurement rounds at {summary.schools[0].name}. "
+                    f"Measurement rounds at every school; "
                     f"a partner board ({PARTNER_BOARD[0]}, {len(networks.partner_schools)} "
                     f"schools) and the network across both, {CROSS_NETWORK}."
                 )
