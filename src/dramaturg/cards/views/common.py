@@ -6,6 +6,7 @@ through its card, so an id of another school's card or item is a 404.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 from django.contrib import messages
@@ -21,6 +22,7 @@ from dramaturg.cards.models import Agreement, Card, Goal, Indicator, Interventio
 from dramaturg.cards.services.content import Item
 from dramaturg.cards.stages import STAGE_INFO
 from dramaturg.cards.views.panels import discussion_context
+from dramaturg.consent.models import SubjectState
 from dramaturg.schools.roles import Perm, role_has
 from dramaturg.schools.tenancy import get_in_school
 
@@ -82,6 +84,29 @@ def can(request: HttpRequest, perm: Perm) -> bool:
     return role_has(request.membership.role, perm)  # type: ignore[attr-defined]
 
 
+def _attach_repertoire(card: Card, goals: list[Goal], agreements: list[Agreement]) -> None:
+    """Give each intervention and agreement `repertoire_links`: the adopted repertoire entries
+    that link to it. Two queries for the whole card, however many items and entries."""
+    adopted = SubjectState.ADOPTED
+    by_intervention: defaultdict[int, list[Any]] = defaultdict(list)
+    rows = Intervention.repertoire_entries.through.objects.filter(
+        intervention__goal__card=card, entry__state=adopted
+    ).select_related("entry")
+    for row in rows.order_by("entry__title_nl"):
+        by_intervention[row.intervention_id].append(row.entry)
+    by_agreement: defaultdict[int, list[Any]] = defaultdict(list)
+    agreement_rows = Agreement.repertoire_entries.through.objects.filter(
+        agreement__card=card, entry__state=adopted
+    ).select_related("entry")
+    for link in agreement_rows.order_by("entry__title_nl"):
+        by_agreement[link.agreement_id].append(link.entry)
+    for goal in goals:
+        for item in goal.interventions.all():
+            item.repertoire_links = by_intervention.get(item.pk, [])  # type: ignore[attr-defined]
+    for agreement in agreements:
+        agreement.repertoire_links = by_agreement.get(agreement.pk, [])  # type: ignore[attr-defined]
+
+
 def card_context(request: HttpRequest, card: Card) -> dict[str, Any]:
     """Everything the card page and its partials need, including the discussion panels."""
     goals = card.goals.prefetch_related(
@@ -91,12 +116,15 @@ def card_context(request: HttpRequest, card: Card) -> dict[str, Any]:
         )
     )
     facilitator = can(request, Perm.FACILITATE)
+    goals_list = list(goals)
+    agreements = list(card.agreements.all())
+    _attach_repertoire(card, goals_list, agreements)
     context: dict[str, Any] = {
         "school": card.school,
         "card": card,
         "stage": stage_info(card.stage),
-        "goals": list(goals),
-        "agreements": list(card.agreements.all()),
+        "goals": goals_list,
+        "agreements": agreements,
         "indicators": list(card.indicators.all()),
         "can_facilitate": facilitator,
         "can_decide": can(request, Perm.DECIDE),
