@@ -34,9 +34,15 @@ def require_editable(actor: Any, entry: Entry) -> None:
     row locked, so a consent round opened at the same moment either sees this edit or makes it
     wait and then refuse: a frozen entry never changes."""
     authorize_school(actor, entry.school, Perm.FACILITATE)
-    entry.state = Entry.objects.select_for_update().values_list("state", flat=True).get(pk=entry.pk)
+    _locked_state(entry)
     if not entry.is_editable:
         raise NotEditable
+
+
+def _locked_state(entry: Entry) -> str:
+    """The entry's state as stored now, with its row locked for this transaction."""
+    entry.state = Entry.objects.select_for_update().values_list("state", flat=True).get(pk=entry.pk)
+    return entry.state
 
 
 def _check_title(title_nl: str) -> str:
@@ -153,7 +159,7 @@ def add_comment(actor: Any, entry: Entry, body: str) -> EntryComment:
         raise RepertoireError(
             _("A comment can be at most %(max)s characters.") % {"max": COMMENT_MAX}
         )
-    if entry.state == SubjectState.ARCHIVED:
+    if _locked_state(entry) == SubjectState.ARCHIVED:
         raise RepertoireError(_("This entry is archived: it takes no more comments."))
     return EntryComment.objects.create(entry=entry, author=actor, body=body)
 
@@ -172,7 +178,7 @@ def start_new_draft(actor: Any, entry: Entry) -> Entry:
     """Reopen an adopted entry for changes; the adopted version itself stays as it was, and the
     phone page keeps showing it until a new version is adopted."""
     authorize_school(actor, entry.school, Perm.FACILITATE)
-    if entry.state != SubjectState.ADOPTED:
+    if _locked_state(entry) != SubjectState.ADOPTED:
         raise RepertoireError(_("Only an adopted entry can get a new draft."))
     Entry.objects.filter(pk=entry.pk).update(state=SubjectState.DRAFT, updated_at=timezone.now())
     entry.refresh_from_db()
@@ -183,7 +189,7 @@ def start_new_draft(actor: Any, entry: Entry) -> Entry:
 def archive_entry(actor: Any, entry: Entry) -> Entry:
     """Take an entry out of use; it leaves the phone page and the booklet."""
     authorize_school(actor, entry.school, Perm.FACILITATE)
-    if entry.state == SubjectState.CONSENT:
+    if _locked_state(entry) == SubjectState.CONSENT:
         raise RepertoireError(_("Close the consent round before archiving the entry."))
     Entry.objects.filter(pk=entry.pk).update(state=SubjectState.ARCHIVED)
     entry.refresh_from_db()
