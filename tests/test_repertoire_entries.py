@@ -6,7 +6,6 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import translation
 
-from dramaturg.cards.services import content
 from dramaturg.repertoire.errors import EditConflict, NotEditable, RepertoireError, RoundError
 from dramaturg.repertoire.models import Case, CodeTag, Entry, EntryVersion
 from dramaturg.repertoire.services import consent, entries
@@ -110,7 +109,12 @@ def test_links_outside_the_school_are_refused(world):
     own_source = Source.objects.create(school=world.other_school, title="Elders", kind="book")
     with pytest.raises(RepertoireError):
         entries.update_entry(
-            world.leader, entry, entry.revision, {"title_nl": "X"}, clash="all", sources=[own_source]
+            world.leader,
+            entry,
+            entry.revision,
+            {"title_nl": "X"},
+            clash="all",
+            sources=[own_source],
         )
     with pytest.raises(RepertoireError):
         entries.update_entry(world.leader, entry, entry.revision, {"title_nl": " "}, clash="all")
@@ -149,7 +153,11 @@ def test_adoption_by_consent_with_the_quorum(world):
     assert version.number == 1 == entry.adopted_version
     assert version.snapshot["we_do"]["en"] == "We correct calmly and in private, after class."
     assert version.snapshot["codes"][0]["nl"] == "gezicht en eer"
-    assert {p["name"] for p in version.participants} == {"Daan Docent", "Jet van der Juf", "Otto Ontwikkel"}
+    assert {p["name"] for p in version.participants} == {
+        "Daan Docent",
+        "Jet van der Juf",
+        "Otto Ontwikkel",
+    }
 
 
 def test_an_objection_blocks_until_withdrawn(world):
@@ -181,7 +189,11 @@ def test_close_and_reopen_after_an_objection(world):
     with pytest.raises(RoundError):
         consent.answer(world.teacher2, first, "consent")
     entries.update_entry(
-        world.leader, entry, entry.revision, {"title_nl": entry.title_nl, "we_do_nl": "Milder."}, clash="all"
+        world.leader,
+        entry,
+        entry.revision,
+        {"title_nl": entry.title_nl, "we_do_nl": "Milder."},
+        clash="all",
     )
     second = adopt(world, entry)
     assert second.number == 2
