@@ -213,7 +213,8 @@ def test_the_phone_page_shows_the_adopted_version_not_the_new_draft(world, clien
         clash="all",
     )
     page = client_for(world.teacher).get(url("index", world.school)).content.decode()
-    assert "Eerst welkom heten." in page and "Nieuwe tekst." not in page
+    assert "Eerst welkom heten." in page
+    assert "Nieuwe tekst." not in page
     english_page = (
         english(client_for(world.teacher)).get(url("index", world.school)).content.decode()
     )
@@ -237,7 +238,8 @@ def test_booklet_is_an_a5_pdf_of_the_adopted_entries(world, client_for):
     reader = PdfReader(io.BytesIO(response.content))
     for page in reader.pages:
         width, height = float(page.mediabox.width), float(page.mediabox.height)
-        assert abs(width - 419.5) <= 1 and abs(height - 595.3) <= 1
+        assert abs(width - 419.5) <= 1
+        assert abs(height - 595.3) <= 1
     text = " ".join(page.extract_text() for page in reader.pages)
     assert "a student loses face" in text
     assert "We correct in private." in text
