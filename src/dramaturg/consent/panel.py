@@ -7,10 +7,12 @@ page passes the URLs of its own round views, so the panel is the same for every 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from dramaturg.consent.engine import ConsentKind
@@ -55,6 +57,26 @@ class PanelUrls:
     answer: str = ""
     withdraw: str = ""
     close: str = ""
+
+
+def panel_urls(prefix: str, school_slug: str, subject_id: int) -> Callable[[Any], PanelUrls]:
+    """The URLs of a subject's round views, named `<prefix>round_open`, `<prefix>versions`,
+    `<prefix>compare` and `<prefix>round_answer|withdraw|close` (e.g. prefix "cards:")."""
+
+    def urls(consent_round: Any) -> PanelUrls:
+        args = [school_slug, subject_id]
+        found = PanelUrls(
+            open=reverse(f"{prefix}round_open", args=args),
+            versions=reverse(f"{prefix}versions", args=args),
+            compare=reverse(f"{prefix}compare", args=args),
+        )
+        if consent_round is not None:
+            found.answer = reverse(f"{prefix}round_answer", args=[*args, consent_round.pk])
+            found.withdraw = reverse(f"{prefix}round_withdraw", args=[*args, consent_round.pk])
+            found.close = reverse(f"{prefix}round_close", args=[*args, consent_round.pk])
+        return found
+
+    return urls
 
 
 @dataclass

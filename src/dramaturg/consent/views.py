@@ -8,6 +8,7 @@ never read.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,57 +53,64 @@ def open_round(
     return redirect(back)
 
 
-def answer(
+def _act(
     request: HttpRequest,
     kind: engine.ConsentKind,
     consent_round: Any,
     back: str,
-    wording: Wording,
+    action: Callable[[], Any],
+    done: str,
+    wording: Wording | None = None,
 ) -> HttpResponse:
+    """Run one action on a round; with `wording`, say so when it adopted the subject."""
     try:
-        engine.answer(
-            kind,
-            request.user,
-            consent_round,
-            request.POST.get("answer", ""),
-            request.POST.get("reason", ""),
-        )
+        action()
     except kind.error as error:
         messages.error(request, str(error.message))  # type: ignore[attr-defined]
         return redirect(back)
-    messages.success(request, _("Your answer has been recorded."))
-    _adopted(request, kind.subject_of(consent_round), wording)
+    messages.success(request, done)
+    if wording is not None:
+        _adopted(request, kind.subject_of(consent_round), wording)
     return redirect(back)
+
+
+def answer(
+    request: HttpRequest, kind: engine.ConsentKind, consent_round: Any, back: str, wording: Wording
+) -> HttpResponse:
+    choice, reason = request.POST.get("answer", ""), request.POST.get("reason", "")
+    return _act(
+        request,
+        kind,
+        consent_round,
+        back,
+        lambda: engine.answer(kind, request.user, consent_round, choice, reason),
+        _("Your answer has been recorded."),
+        wording,
+    )
 
 
 def withdraw(
-    request: HttpRequest,
-    kind: engine.ConsentKind,
-    consent_round: Any,
-    back: str,
-    wording: Wording,
+    request: HttpRequest, kind: engine.ConsentKind, consent_round: Any, back: str, wording: Wording
 ) -> HttpResponse:
-    try:
-        engine.withdraw_objection(kind, request.user, consent_round)
-    except kind.error as error:
-        messages.error(request, str(error.message))  # type: ignore[attr-defined]
-        return redirect(back)
-    messages.success(request, _("You have withdrawn your objection; its reason stays on record."))
-    _adopted(request, kind.subject_of(consent_round), wording)
-    return redirect(back)
+    return _act(
+        request,
+        kind,
+        consent_round,
+        back,
+        lambda: engine.withdraw_objection(kind, request.user, consent_round),
+        _("You have withdrawn your objection; its reason stays on record."),
+        wording,
+    )
 
 
 def close(
-    request: HttpRequest,
-    kind: engine.ConsentKind,
-    consent_round: Any,
-    back: str,
-    wording: Wording,
+    request: HttpRequest, kind: engine.ConsentKind, consent_round: Any, back: str, wording: Wording
 ) -> HttpResponse:
-    try:
-        engine.close_round(kind, request.user, consent_round)
-    except kind.error as error:
-        messages.error(request, str(error.message))  # type: ignore[attr-defined]
-        return redirect(back)
-    messages.success(request, str(wording.closed))
-    return redirect(back)
+    return _act(
+        request,
+        kind,
+        consent_round,
+        back,
+        lambda: engine.close_round(kind, request.user, consent_round),
+        str(wording.closed),
+    )

@@ -84,22 +84,21 @@ def can(request: HttpRequest, perm: Perm) -> bool:
     return role_has(request.membership.role, perm)  # type: ignore[attr-defined]
 
 
+def _adopted_links(model: type[models.Model], item_field: str, **within: Any) -> dict[int, list]:
+    """The adopted repertoire entries that link to items of `model`, by item id (one query)."""
+    through = model.repertoire_entries.through  # type: ignore[attr-defined]
+    rows = through.objects.filter(entry__state=SubjectState.ADOPTED, **within)
+    found: defaultdict[int, list[Any]] = defaultdict(list)
+    for row in rows.select_related("entry").order_by("entry__title_nl"):
+        found[getattr(row, f"{item_field}_id")].append(row.entry)
+    return found
+
+
 def _attach_repertoire(card: Card, goals: list[Goal], agreements: list[Agreement]) -> None:
     """Give each intervention and agreement `repertoire_links`: the adopted repertoire entries
     that link to it. Two queries for the whole card, however many items and entries."""
-    adopted = SubjectState.ADOPTED
-    by_intervention: defaultdict[int, list[Any]] = defaultdict(list)
-    rows = Intervention.repertoire_entries.through.objects.filter(
-        intervention__goal__card=card, entry__state=adopted
-    ).select_related("entry")
-    for row in rows.order_by("entry__title_nl"):
-        by_intervention[row.intervention_id].append(row.entry)
-    by_agreement: defaultdict[int, list[Any]] = defaultdict(list)
-    agreement_rows = Agreement.repertoire_entries.through.objects.filter(
-        agreement__card=card, entry__state=adopted
-    ).select_related("entry")
-    for link in agreement_rows.order_by("entry__title_nl"):
-        by_agreement[link.agreement_id].append(link.entry)
+    by_intervention = _adopted_links(Intervention, "intervention", intervention__goal__card=card)
+    by_agreement = _adopted_links(Agreement, "agreement", agreement__card=card)
     for goal in goals:
         for item in goal.interventions.all():
             item.repertoire_links = by_intervention.get(item.pk, [])  # type: ignore[attr-defined]

@@ -16,15 +16,15 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from dramaturg.cards.models import Amendment, Card, Comment, ConsentAnswer, ConsentRound, Target
+from dramaturg.cards.models import Amendment, Card, Comment, ConsentAnswer, Target
 from dramaturg.cards.services.consent import CARD, REASON_MAX
 from dramaturg.cards.services.discussion import COMMENT_MAX
 from dramaturg.consent.panel import (
     ANSWERED,
     ConsentPanel,
-    PanelUrls,
     Participant,
     consent_panel,
+    panel_urls,
     participants,
 )
 from dramaturg.schools.roles import Perm, role_has
@@ -102,30 +102,13 @@ def _threads(card: Card) -> defaultdict[str, defaultdict[int, Thread]]:
     return threads
 
 
-def _panel_urls(slug: str, card: Card) -> Any:
-    def urls(consent_round: ConsentRound | None) -> PanelUrls:
-        found = PanelUrls(
-            open=reverse("cards:round_open", args=[slug, card.pk]),
-            versions=reverse("cards:versions", args=[slug, card.pk]),
-            compare=reverse("cards:compare", args=[slug, card.pk]),
-        )
-        if consent_round is not None:
-            args = [slug, card.pk, consent_round.pk]
-            found.answer = reverse("cards:round_answer", args=args)
-            found.withdraw = reverse("cards:round_withdraw", args=args)
-            found.close = reverse("cards:round_close", args=args)
-        return found
-
-    return urls
-
-
 def _consent_panel(request: HttpRequest, card: Card) -> ConsentPanel:
     return consent_panel(
         request,
         CARD,
         card,
         can_decide=can(request, Perm.DECIDE),
-        urls=_panel_urls(request.school.slug, card),  # type: ignore[attr-defined]
+        urls=panel_urls("cards:", request.school.slug, card.pk),  # type: ignore[attr-defined]
     )
 
 

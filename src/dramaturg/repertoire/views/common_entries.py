@@ -8,8 +8,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import get_language
 
-from dramaturg.consent.panel import PanelUrls
-from dramaturg.repertoire.models import Entry, EntryConsentRound
+from dramaturg.consent.panel import panel_urls as consent_panel_urls
+from dramaturg.repertoire.models import Entry
 from dramaturg.schools.roles import Perm, role_has
 from dramaturg.schools.tenancy import get_in_school
 
@@ -38,19 +38,4 @@ def language() -> str:
 
 
 def panel_urls(entry: Entry) -> Any:
-    slug = entry.school.slug
-
-    def urls(consent_round: EntryConsentRound | None) -> PanelUrls:
-        found = PanelUrls(
-            open=reverse("repertoire:entry_round_open", args=[slug, entry.pk]),
-            versions=reverse("repertoire:entry_versions", args=[slug, entry.pk]),
-            compare=reverse("repertoire:entry_compare", args=[slug, entry.pk]),
-        )
-        if consent_round is not None:
-            args = [slug, entry.pk, consent_round.pk]
-            found.answer = reverse("repertoire:entry_round_answer", args=args)
-            found.withdraw = reverse("repertoire:entry_round_withdraw", args=args)
-            found.close = reverse("repertoire:entry_round_close", args=args)
-        return found
-
-    return urls
+    return consent_panel_urls("repertoire:entry_", entry.school.slug, entry.pk)
