@@ -214,6 +214,7 @@ def test_the_phone_page_shows_the_adopted_version_not_the_new_draft(world, clien
     )
     page = client_for(world.teacher).get(url("index", world.school)).content.decode()
     assert "Eerst welkom heten." in page
+    assert "Wat doen we als …" in page  # Dutch first
     assert "Nieuwe tekst." not in page
     english_page = (
         english(client_for(world.teacher)).get(url("index", world.school)).content.decode()
