@@ -96,7 +96,9 @@ def test_a_save_from_an_old_revision_is_refused_and_nothing_changes(world):
     assert entry.we_do_nl == "Eerst"
     assert entry.clash == "all"
     assert caught.value.yours["we_do_nl"] == "Tweede"
-    assert "Someone else changed this entry" in str(caught.value.message)
+    with translation.override("en"):
+        assert "Someone else changed this entry" in str(caught.value.message)
+    assert "Iemand anders heeft dit item gewijzigd" in str(caught.value.message)
 
 
 def test_links_outside_the_school_are_refused(world):
