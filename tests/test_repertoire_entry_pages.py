@@ -280,3 +280,19 @@ def test_card_page_shows_adopted_entries_with_constant_queries(world, client_for
     assert "een leerling uitgedaagd wordt" in text
     assert "een concept dat nog niet geldt" not in text
     assert len(three) == len(one)
+
+
+def test_booklet_export_request_only_for_the_own_school(world, client_for):
+    exports = reverse("reports:exports", args=[world.school.slug])
+    leader = client_for(world.leader)
+    form = {"kind": "repertoire", "key": "repertoire_booklet"}
+    assert leader.post(exports, {**form, "object_id": world.other_school.pk}).status_code == 404
+    assert leader.post(exports, {**form, "object_id": world.school.pk}).status_code == 302
+    from dramaturg.reports.models import ExportJob
+    from dramaturg.reports.tasks import run_export
+
+    job = ExportJob.objects.get(kind="repertoire")
+    # The task's own function, called directly: the worker itself is tested with the cards.
+    assert run_export.func(job.pk) == ExportJob.State.DONE.value
+    job.refresh_from_db()
+    assert bytes(job.content).startswith(b"%PDF")
