@@ -258,6 +258,33 @@ def _entry_library_args(w):
     return [network.slug, library_entries.publish(w.leader, version, network, False).pk]
 
 
+def _entry(w):
+    from dramaturg.repertoire.services.entries import create_entry
+
+    return create_entry(w.leader, w.school, title_nl="Een botsing", clash="home_school")
+
+
+def _entry_args(w):
+    return [w.school.slug, _entry(w).pk]
+
+
+def _entry_round_args(w):
+    from dramaturg.repertoire.services.consent import open_round
+
+    entry = _entry(w)
+    return [w.school.slug, entry.pk, open_round(w.leader, entry).pk]
+
+
+def _entry_version_args(w):
+    from dramaturg.repertoire.services.consent import answer, open_round
+
+    entry = _entry(w)
+    consent_round = open_round(w.leader, entry)
+    for person in (w.leader, w.teacher, w.culture_carrier):
+        answer(person, consent_round, "consent")
+    return [w.school.slug, entry.pk, 1]
+
+
 OUTSIDER_CASES = {
     "schools:home": lambda w: [w.school.slug],
     "schools:staff": lambda w: [w.school.slug],
@@ -361,6 +388,24 @@ OUTSIDER_CASES = {
     "networks:library_entry_copy": _entry_library_args,
     "networks:library_entry_withdraw": _entry_library_args,
     "networks:library_entry_publish": _entry_version_args,
+    # Repertoire entries, the phone page and the booklet.
+    "repertoire:index": lambda w: [w.school.slug],
+    "repertoire:booklet": lambda w: [w.school.slug],
+    "repertoire:work": lambda w: [w.school.slug],
+    "repertoire:entry_create": lambda w: [w.school.slug],
+    "repertoire:entry_detail": _entry_args,
+    "repertoire:entry_edit": _entry_args,
+    "repertoire:entry_comment": _entry_args,
+    "repertoire:entry_discuss": _entry_args,
+    "repertoire:entry_new_draft": _entry_args,
+    "repertoire:entry_archive": _entry_args,
+    "repertoire:entry_round_open": _entry_args,
+    "repertoire:entry_round_answer": _entry_round_args,
+    "repertoire:entry_round_withdraw": _entry_round_args,
+    "repertoire:entry_round_close": _entry_round_args,
+    "repertoire:entry_versions": _entry_args,
+    "repertoire:entry_version": _entry_version_args,
+    "repertoire:entry_compare": _entry_args,
 }
 
 

@@ -2,19 +2,21 @@
 
 A snapshot holds both languages, so a version adopted in Dutch can still be read in
 English later. The comparison walks both snapshots as labelled lines ("Goal 2 ·
-intervention 1 · who") and marks what was added, removed or changed, word by word.
+intervention 1 · who"); the line-up and the word diff are shared with repertoire entries
+(`dramaturg.consent.diff`).
 """
 
 from __future__ import annotations
 
-import difflib
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from dramaturg.cards.models import Card
+from dramaturg.consent.diff import DiffRow, compare_lines, pick
 from dramaturg.core.localized import CONTENT_LANGUAGES
+
+__all__ = ["DiffRow", "Snapshot", "compare", "labelled_lines", "pick", "take_snapshot"]
 
 Snapshot = dict[str, Any]
 
@@ -49,10 +51,6 @@ def take_snapshot(card: Card) -> Snapshot:
     }
 
 
-def pick(texts: dict[str, str], language: str) -> str:
-    return texts.get(language) or texts.get("nl", "")
-
-
 def labelled_lines(snapshot: Snapshot, language: str) -> list[tuple[str, str]]:
     """The snapshot as (label, text) lines in reading order, in one language."""
     lines = [(_("Title"), pick(snapshot["title"], language))]
@@ -79,50 +77,6 @@ def labelled_lines(snapshot: Snapshot, language: str) -> list[tuple[str, str]]:
     return lines
 
 
-@dataclass
-class DiffRow:
-    kind: str  # "same", "added", "removed" or "changed"
-    label: str
-    old: str = ""
-    new: str = ""
-    words: list[tuple[str, str]] = field(default_factory=list)  # (op, text) for "changed"
-
-
-def _word_diff(old: str, new: str) -> list[tuple[str, str]]:
-    a, b = old.split(), new.split()
-    parts: list[tuple[str, str]] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-        if op == "equal":
-            parts.append(("same", " ".join(a[i1:i2])))
-        else:
-            if i1 != i2:
-                parts.append(("removed", " ".join(a[i1:i2])))
-            if j1 != j2:
-                parts.append(("added", " ".join(b[j1:j2])))
-    return parts
-
-
 def compare(old: Snapshot, new: Snapshot, language: str) -> list[DiffRow]:
     """Rows that show how `new` differs from `old`; unchanged lines are kept for context."""
-    left, right = labelled_lines(old, language), labelled_lines(new, language)
-    old_by_label = dict(left)
-    rows: list[DiffRow] = []
-    seen: set[str] = set()
-    for label, text in right:
-        seen.add(label)
-        if label not in old_by_label:
-            rows.append(DiffRow("added", label, new=text))
-        elif old_by_label[label] == text:
-            rows.append(DiffRow("same", label, old=text, new=text))
-        else:
-            before = old_by_label[label]
-            rows.append(DiffRow("changed", label, before, text, _word_diff(before, text)))
-    # Lines only in the old snapshot go after the line that preceded them there.
-    for index, (label, text) in enumerate(left):
-        if label in seen:
-            continue
-        previous = left[index - 1][0] if index else None
-        at = next((n + 1 for n, row in enumerate(rows) if row.label == previous), len(rows))
-        rows.insert(at, DiffRow("removed", label, old=text))
-        seen.add(label)
-    return rows
+    return compare_lines(labelled_lines(old, language), labelled_lines(new, language))

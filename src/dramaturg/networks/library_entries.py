@@ -28,18 +28,9 @@ from dramaturg.networks.library import (
 from dramaturg.networks.models import Network, PublishedEntry
 from dramaturg.repertoire.models import CodeTag, Entry, EntryVersion, Ladder, LadderClash
 from dramaturg.repertoire.models.entries import ENTRY_TEXTS
+from dramaturg.repertoire.snapshot import labels as entry_labels
 from dramaturg.schools.models import School
 from dramaturg.sources.models import Source
-
-
-def text_labels() -> dict[str, str]:
-    return {
-        "title": _("What do we do when …"),
-        "we_do": _("What we do"),
-        "we_avoid": _("What we avoid"),
-        "why": _("Why"),
-        "asks_of_us": _("What it asks of us as a team"),
-    }
 
 
 def _code_name(code: Any, language: str) -> str:
@@ -49,7 +40,7 @@ def _code_name(code: Any, language: str) -> str:
 
 def entry_lines(snapshot: Snapshot, language: str) -> list[tuple[str, str]]:
     """The snapshot's texts as (label, text) in one language, in reading order."""
-    labels = text_labels()
+    labels = entry_labels()
     lines = [
         (labels[name], pick(snapshot.get(name) or {}, language))
         for name in ENTRY_TEXTS
@@ -138,7 +129,7 @@ def readable_publication(publication: PublishedEntry, language: str) -> dict[str
         sources = [source for source in sources if source in shipped]
     clash = snapshot.get("clash", "")
     risk = snapshot.get("risk_ladder", "")
-    labels = text_labels()
+    labels = entry_labels()
     return {
         "title": pick(snapshot.get("title") or {}, language),
         "texts": [

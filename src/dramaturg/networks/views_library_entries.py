@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -31,13 +31,9 @@ from dramaturg.schools.tenancy import get_in_school, school_view
 
 
 def entry_page(school_slug: str, entry: Entry) -> str:
-    """The entry's own page when the entries area provides it, else the school's home."""
-    try:
-        return reverse(
-            "repertoire:entry", kwargs={"school_slug": school_slug, "entry_id": entry.pk}
-        )
-    except NoReverseMatch:
-        return reverse("schools:home", args=[school_slug])
+    return reverse(
+        "repertoire:entry_detail", kwargs={"school_slug": school_slug, "entry_id": entry.pk}
+    )
 
 
 @network_view()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -25,3 +27,17 @@ class NotEditable(RepertoireError):
 
 class RoundError(RepertoireError):
     default_message = _("This consent round is closed.")
+
+
+class EditConflict(RepertoireError):
+    """Someone else saved the entry after you opened it; nothing of yours was saved."""
+
+    default_message = _(
+        "Someone else changed this entry while you were editing it. Your text has not been "
+        "lost: it is still in the form below, beside what is saved now. Check both and save again."
+    )
+
+    def __init__(self, current: Any, yours: dict[str, Any]) -> None:
+        super().__init__()
+        self.current = current
+        self.yours = yours

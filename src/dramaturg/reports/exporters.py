@@ -25,7 +25,8 @@ Adding an exporter is one class and one line:
 and its module named in `BUILTIN` below, which `ReportsConfig.ready` imports. The shipped
 ones: the round's results workbook (`results_excel`) and report (`round_report`); the card's
 *praatdocument* as PDF and Word (`card_document`) and the card in WMK's layout as Excel and
-Word (`card_wmk`).
+Word (`card_wmk`); the school's adopted repertoire as an A5 booklet (`repertoire_booklet`,
+kind `repertoire`, whose object is the school).
 
 A new kind adds its model to `KINDS`, the permission it needs to `KIND_PERMS`, and (for
 direct downloads) a view that fetches the object within the school (`get_in_school`) before
@@ -55,13 +56,25 @@ from dramaturg.schools.roles import Perm
 ROUND = "round"
 CARD = "card"
 CASE = "case"  # a repertoire case: its discussion sheet (reports/case_sheet.py)
+# A school's adopted repertoire as a whole (the booklet): the object is the school itself.
+REPERTOIRE = "repertoire"
 # The model behind each kind, for the command line (`dramaturg export KIND ID`) and the
 # background task (`reports.tasks.run_export`).
-KINDS = {ROUND: "surveys.Round", CARD: "cards.Card", CASE: "repertoire.Case"}
+KINDS = {
+    ROUND: "surveys.Round",
+    CARD: "cards.Card",
+    CASE: "repertoire.Case",
+    REPERTOIRE: "schools.School",
+}
 # What a member needs to export an object of each kind: a round's figures are for those who
-# facilitate; a card, and a case's discussion sheet, are for everyone of the school. Direct
-# downloads, background exports and the job pages all check this one mapping.
-KIND_PERMS = {ROUND: Perm.FACILITATE, CARD: Perm.VIEW_SCHOOL, CASE: Perm.VIEW_SCHOOL}
+# facilitate; a card, a case's discussion sheet and the repertoire booklet are for everyone of
+# the school. Direct downloads, background exports and the job pages all check this one mapping.
+KIND_PERMS = {
+    ROUND: Perm.FACILITATE,
+    CARD: Perm.VIEW_SCHOOL,
+    CASE: Perm.VIEW_SCHOOL,
+    REPERTOIRE: Perm.VIEW_SCHOOL,
+}
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -72,6 +85,7 @@ BUILTIN = (
     "dramaturg.reports.card_document",
     "dramaturg.reports.card_wmk",
     "dramaturg.reports.case_sheet",
+    "dramaturg.repertoire.booklet",
 )
 
 

@@ -43,7 +43,9 @@ def request_export(
     authorize_school(user, school, exporters.KIND_PERMS[kind])
     if exporter.kind != kind:
         raise ValueError(f"exporter {exporter.key!r} does not export a {kind}")
-    if obj.school_id != school.pk:
+    # A kind whose object is the school itself (the repertoire booklet) belongs to that school.
+    owner = obj.pk if isinstance(obj, School) else obj.school_id
+    if owner != school.pk:
         raise ValueError(f"{kind} {obj.pk} is not of school {school.pk}")
     with transaction.atomic():
         job = ExportJob.objects.create(
@@ -112,6 +114,8 @@ def job_content(job: ExportJob) -> bytes | None:
 def object_of(job: ExportJob) -> Any | None:
     """The job's object, if it still exists and still belongs to the job's school."""
     model = apps.get_model(exporters.KINDS[job.kind])
+    if model is School:  # the object is the school itself (the repertoire booklet)
+        return School.objects.filter(pk=job.object_id).filter(pk=job.school_id).first()
     return model.objects.filter(pk=job.object_id, school_id=job.school_id).first()
 
 

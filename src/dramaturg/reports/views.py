@@ -27,6 +27,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from dramaturg.cards.models import Card
 from dramaturg.reports import exporters, services
 from dramaturg.reports.models import ExportJob
+from dramaturg.schools.models import School
 from dramaturg.schools.roles import Perm, role_has
 from dramaturg.schools.tenancy import get_in_school, school_view
 from dramaturg.surveys.models import Round
@@ -77,7 +78,13 @@ def _request_export(request: HttpRequest, school) -> HttpResponse:
     if not (object_id.isascii() and object_id.isdigit()):
         raise Http404
     model = apps.get_model(exporters.KINDS[kind])
-    obj = get_in_school(model.objects.all(), school, pk=int(object_id))
+    if model is School:
+        # A kind whose object is the school itself (the repertoire booklet): only this school.
+        if int(object_id) != school.pk:
+            raise Http404
+        obj = school
+    else:
+        obj = get_in_school(model.objects.all(), school, pk=int(object_id))
     job = services.request_export(request.user, school, kind, obj, exporter, _language())
     return redirect("reports:export_job", school.slug, job.pk)
 

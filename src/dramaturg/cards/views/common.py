@@ -6,6 +6,7 @@ through its card, so an id of another school's card or item is a 404.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 from django.contrib import messages
@@ -21,6 +22,7 @@ from dramaturg.cards.models import Agreement, Card, Goal, Indicator, Interventio
 from dramaturg.cards.services.content import Item
 from dramaturg.cards.stages import STAGE_INFO
 from dramaturg.cards.views.panels import discussion_context
+from dramaturg.consent.models import SubjectState
 from dramaturg.schools.roles import Perm, role_has
 from dramaturg.schools.tenancy import get_in_school
 
@@ -82,6 +84,28 @@ def can(request: HttpRequest, perm: Perm) -> bool:
     return role_has(request.membership.role, perm)  # type: ignore[attr-defined]
 
 
+def _adopted_links(model: type[models.Model], item_field: str, **within: Any) -> dict[int, list]:
+    """The adopted repertoire entries that link to items of `model`, by item id (one query)."""
+    through = model.repertoire_entries.through  # type: ignore[attr-defined]
+    rows = through.objects.filter(entry__state=SubjectState.ADOPTED, **within)
+    found: defaultdict[int, list[Any]] = defaultdict(list)
+    for row in rows.select_related("entry").order_by("entry__title_nl"):
+        found[getattr(row, f"{item_field}_id")].append(row.entry)
+    return found
+
+
+def _attach_repertoire(card: Card, goals: list[Goal], agreements: list[Agreement]) -> None:
+    """Give each intervention and agreement `repertoire_links`: the adopted repertoire entries
+    that link to it. Two queries for the whole card, however many items and entries."""
+    by_intervention = _adopted_links(Intervention, "intervention", intervention__goal__card=card)
+    by_agreement = _adopted_links(Agreement, "agreement", agreement__card=card)
+    for goal in goals:
+        for item in goal.interventions.all():
+            item.repertoire_links = by_intervention.get(item.pk, [])  # type: ignore[attr-defined]
+    for agreement in agreements:
+        agreement.repertoire_links = by_agreement.get(agreement.pk, [])  # type: ignore[attr-defined]
+
+
 def card_context(request: HttpRequest, card: Card) -> dict[str, Any]:
     """Everything the card page and its partials need, including the discussion panels."""
     goals = card.goals.prefetch_related(
@@ -91,12 +115,15 @@ def card_context(request: HttpRequest, card: Card) -> dict[str, Any]:
         )
     )
     facilitator = can(request, Perm.FACILITATE)
+    goals_list = list(goals)
+    agreements = list(card.agreements.all())
+    _attach_repertoire(card, goals_list, agreements)
     context: dict[str, Any] = {
         "school": card.school,
         "card": card,
         "stage": stage_info(card.stage),
-        "goals": list(goals),
-        "agreements": list(card.agreements.all()),
+        "goals": goals_list,
+        "agreements": agreements,
         "indicators": list(card.indicators.all()),
         "can_facilitate": facilitator,
         "can_decide": can(request, Perm.DECIDE),

@@ -16,19 +16,21 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from dramaturg.cards.models import (
-    Amendment,
-    Card,
-    CardVersion,
-    Comment,
-    ConsentAnswer,
-    ConsentRound,
-    Target,
-)
-from dramaturg.cards.services.consent import REASON_MAX, eligible_members
+from dramaturg.cards.models import Amendment, Card, Comment, ConsentAnswer, Target
+from dramaturg.cards.services.consent import CARD, REASON_MAX
 from dramaturg.cards.services.discussion import COMMENT_MAX
+from dramaturg.consent.panel import (
+    ANSWERED,
+    ConsentPanel,
+    Participant,
+    consent_panel,
+    panel_urls,
+    participants,
+)
 from dramaturg.schools.roles import Perm, role_has
 from dramaturg.schools.tenancy import get_in_school
+
+__all__ = ["ANSWERED", "ConsentPanel", "Participant", "participants"]
 
 # How each amendable field is called on screen.
 FIELD_LABELS = {
@@ -42,33 +44,6 @@ FIELD_LABELS = {
     "text": _("text"),
 }
 LANGUAGE_LABELS = {"nl": _("Dutch"), "en": _("English")}
-# How a participant's answer reads in a list of who took part.
-ANSWERED: dict[str, Any] = {
-    ConsentAnswer.Answer.CONSENT: _("consented"),
-    ConsentAnswer.Answer.OBJECT: _("objected"),
-    ConsentAnswer.Answer.ABSTAIN: _("abstained"),
-}
-
-
-@dataclass
-class Participant:
-    name: str
-    answer: str
-    label: str
-    withdrawn: bool = False
-
-
-def participants(version: CardVersion) -> list[Participant]:
-    """Who took part in the round that adopted `version`, as recorded at that moment."""
-    return [
-        Participant(
-            name=p.get("name", ""),
-            answer=p.get("answer", ""),
-            label=str(ANSWERED.get(p.get("answer", ""), p.get("answer", ""))),
-            withdrawn=bool(p.get("objection_withdrawn")),
-        )
-        for p in version.participants
-    ]
 
 
 def get_card(request: HttpRequest, card_id: int) -> Card:
@@ -114,27 +89,6 @@ class DiscussionPanel:
     kind_labels: dict[str, Any] = field(default_factory=lambda: dict(Target.choices))
 
 
-@dataclass
-class ConsentPanel:
-    round: ConsentRound | None = None
-    answers: list[ConsentAnswer] = field(default_factory=list)
-    objections: list[ConsentAnswer] = field(default_factory=list)
-    my_answer: ConsentAnswer | None = None
-    can_answer: bool = False
-    can_decide: bool = False
-    can_open: bool = False
-    latest_version: CardVersion | None = None
-    participants: list[Participant] = field(default_factory=list)
-
-    @property
-    def answered(self) -> int:
-        return len(self.answers)
-
-    @property
-    def has_round(self) -> bool:
-        return self.round is not None
-
-
 def _threads(card: Card) -> defaultdict[str, defaultdict[int, Thread]]:
     threads: defaultdict[str, defaultdict[int, Thread]] = defaultdict(lambda: defaultdict(Thread))
     for comment in card.comments.select_related("author"):
@@ -149,19 +103,13 @@ def _threads(card: Card) -> defaultdict[str, defaultdict[int, Thread]]:
 
 
 def _consent_panel(request: HttpRequest, card: Card) -> ConsentPanel:
-    can_decide = can(request, Perm.DECIDE)
-    panel = ConsentPanel(can_decide=can_decide, can_open=can_decide and card.is_editable)
-    panel.round = card.rounds.filter(outcome=ConsentRound.Outcome.OPEN).first()
-    if panel.round is not None:
-        panel.answers = list(panel.round.answers.select_related("user"))
-        panel.objections = [a for a in panel.answers if a.is_open_objection]
-        panel.my_answer = next((a for a in panel.answers if a.user_id == request.user.pk), None)
-        panel.can_answer = eligible_members(card).filter(pk=request.user.pk).exists()
-    if card.adopted_version:
-        panel.latest_version = card.versions.filter(number=card.adopted_version).first()
-        if panel.latest_version is not None:
-            panel.participants = participants(panel.latest_version)
-    return panel
+    return consent_panel(
+        request,
+        CARD,
+        card,
+        can_decide=can(request, Perm.DECIDE),
+        urls=panel_urls("cards:", request.school.slug, card.pk),  # type: ignore[attr-defined]
+    )
 
 
 def discussion_context(request: HttpRequest, card: Card) -> dict[str, Any]:

@@ -8,21 +8,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from dramaturg.cards.models import Card, CardVersion, ConsentAnswer, ConsentRound
+from dramaturg.cards.models import Card, CardVersion, ConsentAnswer
 from dramaturg.cards.snapshot import Snapshot, compare, pick, take_snapshot
 from dramaturg.cards.stages import Stage
 from dramaturg.cards.views.panels import ANSWERED, can, card_url, get_card, participants
+from dramaturg.consent.compare import compare_context
 from dramaturg.schools.roles import Perm
 from dramaturg.schools.tenancy import school_view
-
-CURRENT = "current"
 
 
 def _language() -> str:
@@ -132,78 +131,20 @@ def round_detail(request: HttpRequest, card_id: int, round_id: int) -> HttpRespo
     )
 
 
-def _choices(card: Card) -> list[tuple[str, str]]:
-    choices = [(CURRENT, _("the current draft"))]
-    for number in card.versions.order_by("-number").values_list("number", flat=True):
-        choices.append((f"v{number}", _("adopted version %(n)s") % {"n": number}))
-    for number in card.rounds.order_by("-number").values_list("number", flat=True):
-        choices.append((f"r{number}", _("draft of consent round %(n)s") % {"n": number}))
-    return choices
-
-
-def _snapshot(card: Card, ref: str) -> Snapshot | None:
-    if ref == CURRENT:
-        return take_snapshot(card)
-    kind, number = ref[:1], ref[1:]
-    if not number.isdigit():
-        return None
-    rows: QuerySet[CardVersion] | QuerySet[ConsentRound]
-    if kind == "v":
-        rows = card.versions.all()
-    elif kind == "r":
-        rows = card.rounds.all()
-    else:
-        return None
-    found = rows.filter(number=int(number)).first()
-    return found.snapshot if found is not None else None
-
-
-def _default_refs(choices: list[tuple[str, str]]) -> tuple[str, str]:
-    """The latest adopted version (or else the latest round's draft) against the current draft."""
-    refs = [ref for ref, _label in choices]
-    older = next((r for r in refs if r.startswith("v")), None) or next(
-        (r for r in refs if r.startswith("r")), CURRENT
-    )
-    return older, CURRENT
-
-
 @school_view()
 @require_safe
 def compare_view(request: HttpRequest, card_id: int) -> HttpResponse:
     """Compare two of: a round's draft (r<n>), an adopted version (v<n>), the current draft."""
     card = get_card(request, card_id)
-    choices = _choices(card)
-    labels = dict(choices)
-    default_a, default_b = _default_refs(choices)
-    ref_a = request.GET.get("a", default_a)
-    ref_b = request.GET.get("b", default_b)
-    rows = None
-    problem = ""
-    if ref_a not in labels or ref_b not in labels:
-        problem = _("Choose two texts of this card to compare.")
-    else:
-        old, new = _snapshot(card, ref_a), _snapshot(card, ref_b)
-        if old is None or new is None:
-            problem = _("Choose two texts of this card to compare.")
-        else:
-            rows = compare(old, new, _language())
-    changes = sum(row.kind != "same" for row in rows or [])
-    return render(
+    context = compare_context(
         request,
-        "cards/version_compare.html",
-        {
-            **_base(request, card),
-            "choices": choices,
-            "ref_a": ref_a,
-            "ref_b": ref_b,
-            "label_a": labels.get(ref_a, ""),
-            "label_b": labels.get(ref_b, ""),
-            "rows": rows,
-            "changes": changes,
-            "only_changes": request.GET.get("only") == "1",
-            "problem": problem,
-        },
+        card,
+        take_snapshot,
+        compare,
+        _language(),
+        _("Choose two texts of this card to compare."),
     )
+    return render(request, "cards/version_compare.html", {**_base(request, card), **context})
 
 
 @dataclass

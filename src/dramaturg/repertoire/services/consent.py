@@ -1,10 +1,8 @@
-"""Consent rounds on a repertoire entry, bound to the shared engine like cards bind theirs.
+"""Consent rounds on a repertoire entry, with the rules cards use (`dramaturg.consent.engine`).
 
-Stand-in written on the `starter` branch so the demo and the library can adopt entries: the
-`entries` branch owns this module, and on merge its version replaces this one. What the
-starter code relies on: `ENTRY`, `open_round`, `answer`, and a snapshot holding each text of
-`ENTRY_TEXTS` as {"nl", "en"}, plus `clash`, `risk_ladder`, `codes` (names) and `sources`
-(as `str(source)`, like a card's).
+This module says what an entry's round freezes (`repertoire.snapshot.take_snapshot`: both
+languages of every text, ladders, codes, sources and links by name) and who answers: every
+active member of the school, since the repertoire is the whole team's.
 """
 
 from __future__ import annotations
@@ -16,36 +14,27 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from dramaturg.consent import engine
-from dramaturg.core.localized import CONTENT_LANGUAGES
+from dramaturg.consent.engine import REASON_MAX, round_status
 from dramaturg.repertoire.errors import NotEditable, RepertoireError, RoundError
-from dramaturg.repertoire.models import (
-    Entry,
-    EntryConsentAnswer,
-    EntryConsentRound,
-    EntryVersion,
-)
-from dramaturg.repertoire.models.entries import ENTRY_TEXTS
+from dramaturg.repertoire.models import Entry, EntryConsentAnswer, EntryConsentRound, EntryVersion
+from dramaturg.repertoire.snapshot import take_snapshot
 from dramaturg.schools.models import Membership
+
+__all__ = [
+    "ENTRY",
+    "REASON_MAX",
+    "answer",
+    "close_round",
+    "eligible_members",
+    "open_round",
+    "round_status",
+    "withdraw_objection",
+]
 
 
 def eligible_members(entry: Entry) -> QuerySet:
-    """Everyone active in the school answers: the repertoire is the whole team's."""
-    memberships = Membership.objects.active().filter(school=entry.school)
+    memberships = Membership.objects.active().filter(school=entry.school_id)
     return get_user_model().objects.filter(pk__in=memberships.values("user_id"))
-
-
-def take_snapshot(entry: Entry) -> dict[str, Any]:
-    snapshot: dict[str, Any] = {
-        name: {language: getattr(entry, f"{name}_{language}") for language in CONTENT_LANGUAGES}
-        for name in ENTRY_TEXTS
-    }
-    snapshot.update(
-        clash=entry.clash,
-        risk_ladder=entry.risk_ladder,
-        codes=[{"nl": c.name_nl, "en": c.name_en or c.name_nl} for c in entry.codes.all()],
-        sources=[str(source) for source in entry.sources.all()],
-    )
-    return snapshot
 
 
 ENTRY = engine.ConsentKind(
@@ -59,8 +48,8 @@ ENTRY = engine.ConsentKind(
     error=RepertoireError,
     not_editable=NotEditable,
     round_closed=RoundError,
-    no_members=_("Nobody can answer yet: the school has no members."),
-    not_eligible=_("Only members of the school answer in this round."),
+    no_members=_("Nobody can answer yet: this school has no active members."),
+    not_eligible=_("Only the active members of this school answer in this round."),
 )
 
 
@@ -72,3 +61,11 @@ def answer(
     actor: Any, consent_round: EntryConsentRound, choice: str, reason: str = ""
 ) -> EntryConsentAnswer:
     return engine.answer(ENTRY, actor, consent_round, choice, reason)
+
+
+def withdraw_objection(actor: Any, consent_round: EntryConsentRound) -> EntryConsentAnswer:
+    return engine.withdraw_objection(ENTRY, actor, consent_round)
+
+
+def close_round(actor: Any, consent_round: EntryConsentRound) -> EntryConsentRound:
+    return engine.close_round(ENTRY, actor, consent_round)

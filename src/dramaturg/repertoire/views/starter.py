@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -81,11 +80,4 @@ def starter_copy(request: HttpRequest, key: str) -> HttpResponse:
         )
         % {"title": entry.title},
     )
-    try:
-        # The entry page belongs to the entries area; until it exists, back to this list.
-        target = reverse(
-            "repertoire:entry", kwargs={"school_slug": school.slug, "entry_id": entry.pk}
-        )
-    except NoReverseMatch:
-        return redirect("repertoire:starter", school.slug)
-    return redirect(target)
+    return redirect("repertoire:entry_detail", school.slug, entry.pk)
