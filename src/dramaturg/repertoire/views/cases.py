@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from dramaturg.cards.stages import Stage
 from dramaturg.repertoire.errors import RepertoireError
-from dramaturg.repertoire.models import Case, CodeTag, LadderClash
+from dramaturg.repertoire.models import Case, CodeTag, Entry, LadderClash
 from dramaturg.repertoire.services import cases as services
 from dramaturg.reports import exporters
 from dramaturg.schools.roles import Perm, role_has
@@ -189,6 +189,8 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "privacy_note": services.PRIVACY_NOTE,
         "can_facilitate": facilitator,
         "exporters": exporters.exporters_for(exporters.CASE),
+        # The entries that answer this case; archived ones are no longer the team's answer.
+        "entries": case.entries.exclude(state=Entry.State.ARCHIVED).order_by("title_nl"),
     }
     if facilitator:
         context["unbundled"] = list(services.unbundled_moments(case.school))
