@@ -38,6 +38,32 @@ class Answer(models.TextChoices):
     ABSTAIN = "abstain", _("I abstain")
 
 
+class AbstractSubject(models.Model):
+    """What a team adopts by consent (a card, a repertoire entry): its state, the number of its
+    last adopted version, the revision that guards against lost edits, and who made it when."""
+
+    State = SubjectState
+
+    state = models.CharField(
+        max_length=16, choices=SubjectState.choices, default=SubjectState.DRAFT
+    )
+    # The number of the last adopted version; 0 while it was never adopted.
+    adopted_version = models.PositiveIntegerField(default=0)
+    revision = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in EDITABLE_STATES
+
+
 class AbstractConsentRound(models.Model):
     """A round freezes its subject: the content is copied into `snapshot` when it opens."""
 

@@ -6,22 +6,18 @@ and is refused when someone else saved in between (optimistic locking, see servi
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dramaturg.cards.stages import Stage
-from dramaturg.consent.models import EDITABLE_STATES, SubjectState
+from dramaturg.consent.models import AbstractSubject
 from dramaturg.core.localized import localized
 
 TITLE_MAX = 200
 TEXT_MAX = 4000
 
 
-class Card(models.Model):
-    State = SubjectState
-
+class Card(AbstractSubject):
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="cards")
     team = models.ForeignKey(
         "schools.Team",
@@ -37,7 +33,6 @@ class Card(models.Model):
     title_en = models.CharField(_("title (English)"), max_length=TITLE_MAX, blank=True)
     introduction_nl = models.TextField(_("introduction (Dutch)"), blank=True)
     introduction_en = models.TextField(_("introduction (English)"), blank=True)
-    state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
     template_key = models.CharField(max_length=40, blank=True)
     # Copied from a network's library: the publication, and the credit as shown at copy time
     # (it stays when the publication is withdrawn or the source school's name was hidden).
@@ -49,14 +44,6 @@ class Card(models.Model):
         related_name="copies",
     )
     origin = models.CharField(_("origin"), max_length=300, blank=True)
-    # The number of the last adopted version; 0 while the card was never adopted.
-    adopted_version = models.PositiveIntegerField(default=0)
-    revision = models.PositiveIntegerField(default=1)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("quality card")
@@ -74,10 +61,6 @@ class Card(models.Model):
     @property
     def introduction(self) -> str:
         return localized(self, "introduction")
-
-    @property
-    def is_editable(self) -> bool:
-        return self.state in EDITABLE_STATES
 
 
 class Ordered(models.Model):

@@ -12,11 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dramaturg.consent.models import (
-    EDITABLE_STATES,
     AbstractConsentAnswer,
     AbstractConsentRound,
+    AbstractSubject,
     AbstractVersion,
-    SubjectState,
 )
 from dramaturg.core.localized import localized
 from dramaturg.repertoire.models.codes import CodeTag, Ladder, LadderClash
@@ -26,9 +25,7 @@ ENTRY_TITLE_MAX = 200
 ENTRY_TEXTS = ("title", "we_do", "we_avoid", "why", "asks_of_us")
 
 
-class Entry(models.Model):
-    State = SubjectState
-
+class Entry(AbstractSubject):
     school = models.ForeignKey(
         "schools.School", on_delete=models.CASCADE, related_name="repertoire"
     )
@@ -70,9 +67,6 @@ class Entry(models.Model):
     agreements = models.ManyToManyField(
         "cards.Agreement", blank=True, related_name="repertoire_entries"
     )
-    state = models.CharField(
-        max_length=16, choices=SubjectState.choices, default=SubjectState.DRAFT
-    )
     # Copied from a network's library: the publication, and the credit as shown at copy time.
     copied_from = models.ForeignKey(
         "networks.PublishedEntry",
@@ -84,13 +78,6 @@ class Entry(models.Model):
     # The starter entry this was copied from, if any (repertoire/starter/*.yaml).
     template_key = models.CharField(max_length=40, blank=True)
     origin = models.CharField(_("origin"), max_length=300, blank=True)
-    adopted_version = models.PositiveIntegerField(default=0)
-    revision = models.PositiveIntegerField(default=1)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("repertoire entry")
@@ -120,10 +107,6 @@ class Entry(models.Model):
     @property
     def asks_of_us(self) -> str:
         return localized(self, "asks_of_us")
-
-    @property
-    def is_editable(self) -> bool:
-        return self.state in EDITABLE_STATES
 
 
 class EntryComment(models.Model):
