@@ -17,8 +17,10 @@ from dramaturg.repertoire.models import Case, CodeTag, Entry, Moment
 from dramaturg.repertoire.services import cases as case_services
 from dramaturg.repertoire.services import consent, entries
 from dramaturg.repertoire.services.moments import delete_moment, my_moments, record_moment
+from dramaturg.schools.roles import Role
 from dramaturg.sources.models import Source
 from tests.helpers import english
+from tests.personas import join
 
 pytestmark = pytest.mark.django_db
 
@@ -210,6 +212,18 @@ def test_a_named_moment_does_not_unmask_the_same_authors_unnamed_ones(world):
     assert list(Moment.objects.all()) == [other]
 
 
+def test_the_author_key_does_not_follow_a_person_from_school_to_school(world):
+    """Whoever reads the database sees the memberships: with one key per person everywhere,
+    unnamed moments with the same key at two schools belong to someone who is a member of
+    both, often a single person."""
+    join(world.teacher, world.other_school, Role.MEMBER)
+    here = record(world.teacher, world.school)
+    there = record(world.teacher, world.other_school)
+    assert here.author_key != there.author_key
+    assert list(my_moments(world.teacher, world.other_school)) == [there]
+    assert list(my_moments(world.teacher, world.school)) == [here]
+
+
 def test_named_moment_is_deleted_through_the_page_by_its_author_only(world, client_for):
     named = record(world.teacher, world.school, show_author=True)
     assert (
@@ -266,11 +280,11 @@ def test_case_pages_and_the_list_show_no_name_for_an_anonymous_moment(world, cli
         # Even the named one: a case never names (the reader's own name is in the header).
         for author in {world.teacher, world.teacher2} - {person}:
             assert author.display_name not in page
-        assert author_key(world.teacher) not in page
+        assert author_key(world.teacher, world.school) not in page
     listing = client_for(world.leader).get(url("moment_list", world.school)).content.decode()
     assert world.teacher.display_name not in listing
     assert world.teacher2.display_name in listing
-    assert author_key(world.teacher) not in listing
+    assert author_key(world.teacher, world.school) not in listing
 
 
 def test_a_teacher_never_sees_another_teachers_moment_outside_a_case(world, client_for):
@@ -360,3 +374,38 @@ def test_over_long_wrong_and_missing_values_give_a_message_not_a_500(world, clie
     entry.refresh_from_db()
     assert entry.title_nl == "een leerling zwijgt"
     assert not entry.comments.exists()
+
+
+# --- The migration that re-keys moments made before these fixes -------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_rekeys_unnamed_moments_and_drops_the_key_of_named_ones(migrator):
+    import hashlib
+    import hmac
+
+    from django.conf import settings
+    from django.utils.encoding import force_bytes
+
+    old = migrator.apply_initial_migration(("repertoire", "0003_seed_codes"))
+    board = old.apps.get_model("schools", "Board").objects.create(name="B", slug="b")
+    school = old.apps.get_model("schools", "School").objects.create(
+        board=board, name="Oud", slug="oud", sector="po"
+    )
+    user = old.apps.get_model("accounts", "User").objects.create(
+        email="oud@school.test", display_name="Olga Oud"
+    )
+    old.apps.get_model("schools", "Membership").objects.create(
+        user=user, school=school, role=Role.MEMBER
+    )
+    root = hmac.new(force_bytes(settings.SECRET_KEY), b"dramaturg moment author", hashlib.sha256)
+    old_key = hmac.new(root.digest(), str(user.pk).encode(), hashlib.sha256).hexdigest()
+    Moment = old.apps.get_model("repertoire", "Moment")
+    fields = {"school": school, "what_happened": "x", "clash": "all", "stage": "podium"}
+    unnamed = Moment.objects.create(author_key=old_key, **fields)
+    named = Moment.objects.create(author_key=old_key, author=user, show_author=True, **fields)
+
+    new = migrator.apply_tested_migration(("repertoire", "0004_named_moments_without_key"))
+    Moment = new.apps.get_model("repertoire", "Moment")
+    assert Moment.objects.get(pk=named.pk).author_key == ""
+    assert Moment.objects.get(pk=unnamed.pk).author_key == author_key(user, school)

@@ -56,7 +56,11 @@ def test_a_moment_keeps_the_day_the_key_and_a_name_only_when_asked(world):
     moment = record(world.teacher, world.school, involved=["group", "student"])
     assert moment.recorded_on == timezone.localdate()
     assert moment.author is None
-    assert moment.author_key == author_key(world.teacher) != author_key(world.teacher2)
+    assert (
+        moment.author_key
+        == author_key(world.teacher, world.school)
+        != author_key(world.teacher2, world.school)
+    )
     assert moment.clash == "school_peer"
     assert moment.involved == ["student", "group"]  # in the list's order
     named = record(

@@ -96,7 +96,7 @@ def record_moment(
         author=actor if show_author else None,
         # A named moment carries no key: the same key beside a name would tell whoever reads
         # the database which unnamed moments are that person's too.
-        author_key="" if show_author else author_key(actor),
+        author_key="" if show_author else author_key(actor, school),
     )
     # The link rows get random ids too, for the same reason.
     link = Moment.codes.through
@@ -116,17 +116,19 @@ def moments_of_school(actor: Any, school: School) -> QuerySet[Moment]:
     )
 
 
-def recorded_by(actor: Any) -> Q:
-    """The moments `actor` recorded: unnamed ones by the keyed hash, named ones by the author
-    (a named moment has no key, see `record_moment`)."""
-    return Q(author_key=author_key(actor)) | Q(author_key="", author=actor)
+def recorded_by(actor: Any, school: School) -> Q:
+    """The moments `actor` recorded in `school`: unnamed ones by the keyed hash, named ones by
+    the author (a named moment has no key, see `record_moment`)."""
+    return Q(school=school) & (
+        Q(author_key=author_key(actor, school)) | Q(author_key="", author=actor)
+    )
 
 
 def my_moments(actor: Any, school: School) -> QuerySet[Moment]:
     """The moments the actor recorded in the school, named or not."""
     authorize_school(actor, school, Perm.VIEW_SCHOOL)
     return (
-        Moment.objects.filter(recorded_by(actor), school=school)
+        Moment.objects.filter(recorded_by(actor, school))
         .select_related("case")
         .prefetch_related("codes")
     )
@@ -156,7 +158,7 @@ def filter_moments(
 def delete_moment(actor: Any, moment: Moment) -> None:
     """Only the author (recognised by the keyed hash) may delete a moment, bundled or not."""
     authorize_school(actor, moment.school, Perm.VIEW_SCHOOL)
-    if not Moment.objects.filter(recorded_by(actor), pk=moment.pk).exists():
+    if not Moment.objects.filter(recorded_by(actor, moment.school), pk=moment.pk).exists():
         raise RepertoireError(_("Only the person who recorded a moment can delete it."))
     moment.delete()
 

@@ -119,7 +119,7 @@ def moment_delete(request: HttpRequest, moment_id: int) -> HttpResponse:
     school = request.school  # type: ignore[attr-defined]
     # Scoped to the author: anyone else's moment, or another school's, is a 404.
     moment = get_in_school(
-        Moment.objects.filter(service.recorded_by(request.user)).prefetch_related("codes"),
+        Moment.objects.filter(service.recorded_by(request.user, school)).prefetch_related("codes"),
         school,
         pk=moment_id,
     )
