@@ -227,7 +227,7 @@ def _case_moment_args(w):
         what_happened="Een leerling weigert.",
         clash="school_peer",
         stage="podium",
-        author_key=author_key(w.teacher),
+        author_key=author_key(w.teacher, w.school),
         case=case,
     )
     return [w.school.slug, case.pk, moment.pk]

@@ -50,7 +50,7 @@ def case(world):
         what_i_did=DID,
         clash="school_peer",
         stage="podium",
-        author_key=author_key(world.teacher),
+        author_key=author_key(world.teacher, world.school),
         show_author=True,
         author=world.teacher,
         case=case,
@@ -61,7 +61,7 @@ def case(world):
         what_happened="Een leerling zwijgt na een opmerking.",
         clash="home_school",
         stage="audience",
-        author_key=author_key(world.teacher2),
+        author_key=author_key(world.teacher2, world.school),
         case=case,
     )
     return case

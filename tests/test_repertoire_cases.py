@@ -39,7 +39,7 @@ def moment(
         "what_happened": text,
         "clash": "school_peer",
         "stage": "podium",
-        "author_key": author_key(author),
+        "author_key": author_key(author, school or world.school),
         "show_author": show,
         "author": author if show else None,
     }
@@ -187,7 +187,7 @@ def test_the_team_sees_the_case_without_any_author_name(world, client_for):
         for person in (world.teacher, world.teacher2):
             assert person.display_name not in page
             assert person.email not in page
-        assert author_key(world.teacher) not in page
+        assert author_key(world.teacher, world.school) not in page
 
 
 def test_the_list_shows_cases_to_a_teacher_without_a_new_case_button(world, client_for):

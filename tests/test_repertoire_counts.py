@@ -130,7 +130,7 @@ def record(world, day, clash, stage, codes=()):
         clash=clash,
         stage=stage,
         recorded_on=day,
-        author_key=author_key(world.teacher),
+        author_key=author_key(world.teacher, world.school),
     )
     moment.codes.set(codes)
     return moment

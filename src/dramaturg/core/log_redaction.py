@@ -22,6 +22,11 @@ Where it is installed, and why there as well as on the handlers:
   socket or a queue) runs the factory on an empty record and fills it in afterwards, and a
   library may replace the factory without chaining ours. Redacting twice changes nothing.
 
+Also the id in a moment's path (`/moments/<id>/delete/`): only the author of a moment may
+open that page, so a log that kept the id beside the client's address and a 200 would tell
+whoever reads it together with the database which unnamed moment is whose
+(docs/repertoire.md).
+
 What is redacted: each argument of the message (a tuple or a mapping, such as gunicorn's
 access-log atoms, keeping its type so formatters still work), then the message as it will be
 printed: if that still shows a secret (written into the format string, or made of a format
@@ -65,6 +70,8 @@ _CODE = re.compile(
     f"(?<![A-Za-z0-9-])(?:{_LETTER}{{3}}-{_LETTER}{{3}}|{_LETTER}{{4}}-{_LETTER}{{4}})"
     "(?![A-Za-z0-9-])"
 )
+# The id of a moment in a path: its delete page answers its author only.
+_MOMENT = re.compile(f"({_SLASH}moments{_SLASH})[0-9]+")
 # A bare token (secrets.token_urlsafe(32): 43 characters) wherever it turns up.
 _TOKEN = re.compile("(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])")
 _KEEP_PREFIX = f"\\1{MARKER}"
@@ -80,6 +87,8 @@ def redact(text: str) -> str:
     """The text with every token and code replaced by the marker."""
     if "answer" in text or "accounts" in text:
         text = _PATH.sub(_KEEP_PREFIX, text)
+    if "moments" in text:
+        text = _MOMENT.sub(_KEEP_PREFIX, text)
     if "=" in text or "%3" in text:
         text = _PARAM.sub(_KEEP_PREFIX, text)
     if "-" in text:

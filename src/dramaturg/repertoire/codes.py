@@ -34,8 +34,11 @@ def seed_codes(school: Any) -> None:
     )
 
 
-def author_key(user: Any) -> str:
-    """A keyed hash of the user: the same person always gets the same key, and without the
-    application's secret key nobody can tell whose it is."""
+def author_key(user: Any, school: Any) -> str:
+    """A keyed hash of the user in a school: the same person always gets the same key there,
+    and without the application's secret key nobody can tell whose it is. A different key at
+    each school: one key everywhere would tie unnamed moments at two schools together, and
+    the memberships would then narrow them down to the few people who belong to both."""
     root = hmac.new(force_bytes(settings.SECRET_KEY), b"dramaturg moment author", hashlib.sha256)
-    return hmac.new(root.digest(), str(user.pk).encode(), hashlib.sha256).hexdigest()
+    message = f"{user.pk}:{school.pk}".encode()
+    return hmac.new(root.digest(), message, hashlib.sha256).hexdigest()

@@ -122,7 +122,7 @@ def build_repertoire_demo(school: School) -> list[Entry]:
             recorded_on=day,
             show_author=named,
             author=author if named else None,
-            author_key=author_key(author),
+            author_key="" if named else author_key(author, school),
             case=cases[spec["case"]] if "case" in spec else None,
         )
         moment.codes.set([codes[key] for key in spec["codes"]])

@@ -81,8 +81,10 @@ class Moment(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    # A keyed hash of the author (services.author_key): lets the author find and delete it.
-    author_key = models.CharField(max_length=64)
+    # A keyed hash of the author (codes.author_key): lets the author find and delete an
+    # unnamed moment. Empty on a named one, which `author` identifies: the key beside a name
+    # would unmask the same person's unnamed moments to whoever reads the database.
+    author_key = models.CharField(max_length=64, blank=True)
     case = models.ForeignKey(
         Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="moments"
     )

@@ -9,11 +9,12 @@ case are deleted once their school year has ended (`prune_moments`, run daily).
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from dramaturg.cards.stages import Stage
@@ -35,6 +36,20 @@ def _clean_text(value: str, *, required: bool = False) -> str:
             _("Each text may be at most %(max)d characters long.") % {"max": MOMENT_TEXT_MAX}
         )
     return value
+
+
+# Ids drawn at random from a range no auto-increment reaches (and small enough for JSON).
+_ID_FLOOR, _ID_SPAN = 2**40, 2**52
+
+
+def _random_id(model: Any) -> int:
+    """An unused id that says nothing about when the row was made. Rising ids would line the
+    moments up with the request log's `POST moments/new/` lines (time and address) and, in
+    the leader's list, show who recorded after whom on a day (docs/repertoire.md)."""
+    while True:
+        candidate = _ID_FLOOR + secrets.randbelow(_ID_SPAN)
+        if not model.objects.filter(pk=candidate).exists():
+            return candidate
 
 
 @transaction.atomic
@@ -67,6 +82,7 @@ def record_moment(
     if any(code.school_id != school.pk or code.retired for code in tags):
         raise RepertoireError(_("Choose codes from your school's list."))
     moment = Moment.objects.create(
+        pk=_random_id(Moment),
         school=school,
         what_happened=_clean_text(what_happened, required=True),
         clash=clash,
@@ -78,9 +94,15 @@ def record_moment(
         recorded_on=today(),
         show_author=show_author,
         author=actor if show_author else None,
-        author_key=author_key(actor),
+        # A named moment carries no key: the same key beside a name would tell whoever reads
+        # the database which unnamed moments are that person's too.
+        author_key="" if show_author else author_key(actor, school),
     )
-    moment.codes.set(tags)
+    # The link rows get random ids too, for the same reason.
+    link = Moment.codes.through
+    link.objects.bulk_create(
+        link(pk=_random_id(link), moment=moment, codetag=tag) for tag in dict.fromkeys(tags)
+    )
     return moment
 
 
@@ -94,11 +116,19 @@ def moments_of_school(actor: Any, school: School) -> QuerySet[Moment]:
     )
 
 
+def recorded_by(actor: Any, school: School) -> Q:
+    """The moments `actor` recorded in `school`: unnamed ones by the keyed hash, named ones by
+    the author (a named moment has no key, see `record_moment`)."""
+    return Q(school=school) & (
+        Q(author_key=author_key(actor, school)) | Q(author_key="", author=actor)
+    )
+
+
 def my_moments(actor: Any, school: School) -> QuerySet[Moment]:
     """The moments the actor recorded in the school, named or not."""
     authorize_school(actor, school, Perm.VIEW_SCHOOL)
     return (
-        Moment.objects.filter(school=school, author_key=author_key(actor))
+        Moment.objects.filter(recorded_by(actor, school))
         .select_related("case")
         .prefetch_related("codes")
     )
@@ -128,7 +158,7 @@ def filter_moments(
 def delete_moment(actor: Any, moment: Moment) -> None:
     """Only the author (recognised by the keyed hash) may delete a moment, bundled or not."""
     authorize_school(actor, moment.school, Perm.VIEW_SCHOOL)
-    if moment.author_key != author_key(actor):
+    if not Moment.objects.filter(recorded_by(actor, moment.school), pk=moment.pk).exists():
         raise RepertoireError(_("Only the person who recorded a moment can delete it."))
     moment.delete()
 

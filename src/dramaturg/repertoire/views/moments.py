@@ -10,7 +10,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dramaturg.repertoire.codes import author_key
 from dramaturg.repertoire.errors import RepertoireError
 from dramaturg.repertoire.models import Involved, Moment
 from dramaturg.repertoire.moment_forms import MomentFilterForm, MomentForm
@@ -120,10 +119,9 @@ def moment_delete(request: HttpRequest, moment_id: int) -> HttpResponse:
     school = request.school  # type: ignore[attr-defined]
     # Scoped to the author: anyone else's moment, or another school's, is a 404.
     moment = get_in_school(
-        Moment.objects.prefetch_related("codes"),
+        Moment.objects.filter(service.recorded_by(request.user, school)).prefetch_related("codes"),
         school,
         pk=moment_id,
-        author_key=author_key(request.user),
     )
     if request.method == "POST":
         try:
