@@ -390,7 +390,6 @@ OUTSIDER_CASES = {
     "networks:library_entry_publish": _entry_version_args,
     # Repertoire entries, the phone page and the booklet.
     "repertoire:index": lambda w: [w.school.slug],
-    "repertoire:booklet": lambda w: [w.school.slug],
     "repertoire:work": lambda w: [w.school.slug],
     "repertoire:entry_create": lambda w: [w.school.slug],
     "repertoire:entry_detail": _entry_args,

@@ -15,6 +15,7 @@ from dramaturg.cards.services import content
 from dramaturg.repertoire.models import CodeTag, Entry
 from dramaturg.repertoire.services import consent, entries
 from tests.helpers import english
+from tests.test_reports_background import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -223,6 +224,7 @@ def test_the_phone_page_shows_the_adopted_version_not_the_new_draft(world, clien
     assert 'href="/s/de-vuurtoren/repertoire/"' in english_page  # in the main menu
 
 
+@pytest.mark.django_db(transaction=True)
 def test_booklet_is_an_a5_pdf_of_the_adopted_entries(world, client_for):
     from pypdf import PdfReader
 
@@ -233,7 +235,20 @@ def test_booklet_is_an_a5_pdf_of_the_adopted_entries(world, client_for):
         we_do_en="We correct in private.",
     )
     make(world, "een geheim concept", adopt=False)
-    response = english(client_for(world.teacher)).get(url("booklet", world.school))
+    teacher = english(client_for(world.teacher))
+    # The page offers the booklet as a background export: a form that queues a job.
+    page = teacher.get(url("index", world.school)).content.decode()
+    assert 'name="key" value="repertoire_booklet"' in page
+    queued = teacher.post(
+        reverse("reports:exports", args=[world.school.slug]),
+        {"kind": "repertoire", "key": "repertoire_booklet", "object_id": world.school.pk},
+    )
+    assert queued.status_code == 302
+    run_worker()
+    from dramaturg.reports.models import ExportJob
+
+    job = ExportJob.objects.get(kind="repertoire")
+    response = teacher.get(reverse("reports:export_download", args=[world.school.slug, job.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(response.content))
@@ -296,3 +311,20 @@ def test_booklet_export_request_only_for_the_own_school(world, client_for):
     assert run_export.func(job.pk) == ExportJob.State.DONE.value
     job.refresh_from_db()
     assert bytes(job.content).startswith(b"%PDF")
+
+
+def test_the_phone_page_shows_twenty_entries_a_page(world, client_for):
+    for n in range(21):
+        make(world, f"situatie nummer {n:02d}")
+    teacher = client_for(world.teacher)
+    first = teacher.get(url("index", world.school)).content.decode()
+    assert first.count('class="repertoire-entry"') == 20
+    assert "?page=2" in first
+    second = teacher.get(url("index", world.school) + "?page=2").content.decode()
+    assert second.count('class="repertoire-entry"') == 1
+    # A page number out of range shows the last page; nonsense shows the first.
+    assert teacher.get(url("index", world.school) + "?page=99").status_code == 200
+    assert teacher.get(url("index", world.school) + "?page=x").status_code == 200
+    # A search keeps its words on the next page.
+    found = teacher.get(url("index", world.school) + "?q=situatie").content.decode()
+    assert "q=situatie&amp;page=2" in found

@@ -2,7 +2,8 @@
 
 One exporter in the project's registry (`reports.exporters`, kind `repertoire`, whose object
 is the school), printed by WeasyPrint like the card's praatdocument, in the requester's
-language. It holds a contents list and then one entry per page, each from its last adopted
+language, always in the background (an export job, docs/background-tasks.md). It holds a
+contents list and then one entry per page, each from its last adopted
 version: drafts, entries in a round and archived entries never appear.
 """
 
@@ -41,6 +42,8 @@ class RepertoireBooklet(Exporter):
     format_name = "PDF"
     content_type = "application/pdf"
     extension = "pdf"
+    # A booklet of a few hundred entries takes WeasyPrint half a minute: never in a request.
+    background = True
 
     def build(self, obj: Any) -> bytes:
         language = (translation.get_language() or "nl")[:2]

@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -173,6 +174,9 @@ def case_edit(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(request, "repertoire/cases/form.html", context)
 
 
+UNBUNDLED_PER_PAGE = 20
+
+
 @school_view(Perm.VIEW_SCHOOL)
 @require_safe
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
@@ -193,7 +197,10 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "entries": case.entries.exclude(state=Entry.State.ARCHIVED).order_by("title_nl"),
     }
     if facilitator:
-        context["unbundled"] = list(services.unbundled_moments(case.school))
+        # A school that records for years has many moments outside a case: a page at a time.
+        context["unbundled"] = Paginator(
+            services.unbundled_moments(case.school), UNBUNDLED_PER_PAGE
+        ).get_page(request.GET.get("page"))
     return render(request, "repertoire/cases/detail.html", context)
 
 

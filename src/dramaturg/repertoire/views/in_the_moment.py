@@ -7,9 +7,9 @@ and a search can be bookmarked.
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from dramaturg.repertoire.adopted import adopted_entries, search
@@ -22,6 +22,8 @@ from dramaturg.schools.roles import Perm
 from dramaturg.schools.tenancy import school_view
 
 QUERY_MAX = 200
+# A phone shows twenty entries at a time; a school with hundreds pages through them.
+PER_PAGE = 20
 
 
 @school_view()
@@ -36,12 +38,18 @@ def index(request: HttpRequest) -> HttpResponse:
     code = next((c for c in codes if str(c.pk) == code_param), None)
     everything = adopted_entries(school, language())
     found = search(everything, query, ladder, code.pk if code else None)
+    page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
+    query_string = request.GET.copy()
+    query_string.pop("page", None)
     return render(
         request,
         "repertoire/entries/index.html",
         {
             "school": school,
-            "entries": found,
+            "entries": page,
+            "found": len(found),
+            "page": page,
+            "query_string": query_string.urlencode(),
             "total": len(everything),
             "query": query,
             "ladder": ladder,
@@ -51,14 +59,6 @@ def index(request: HttpRequest) -> HttpResponse:
             "filtered": bool(query or ladder or code),
             "labels": labels(),
             "can_create": can(request, Perm.FACILITATE),
-            "booklet_key": RepertoireBooklet.key,
+            "booklet": exporters.get(exporters.REPERTOIRE, RepertoireBooklet.key),
         },
     )
-
-
-@school_view(exporters.KIND_PERMS[exporters.REPERTOIRE])
-@require_safe
-@never_cache
-def booklet(request: HttpRequest) -> HttpResponse:
-    exporter = exporters.get(exporters.REPERTOIRE, RepertoireBooklet.key)
-    return exporter.response(request.school, language())  # type: ignore[attr-defined]

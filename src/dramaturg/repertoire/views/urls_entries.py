@@ -9,7 +9,6 @@ ENTRY = R + "entries/<int:entry_id>/"
 
 urlpatterns = [
     path(R, in_the_moment.index, name="index"),
-    path(R + "booklet/", in_the_moment.booklet, name="booklet"),
     path(R + "work/", entries.work, name="work"),
     path(R + "entries/new/", entries.create, name="entry_create"),
     path(ENTRY, entries.detail, name="entry_detail"),

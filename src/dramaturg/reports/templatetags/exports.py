@@ -33,7 +33,9 @@ def exporters_for(kind: str) -> list[exporters.Exporter]:
 @register.inclusion_tag("reports/_export_control.html", takes_context=True)
 def export_control(context: template.Context, exporter: exporters.Exporter, obj: Any) -> dict:
     page_school: Any = context.get("school")
-    school = page_school if getattr(page_school, "pk", None) == obj.school_id else obj.school
+    # The object of most kinds belongs to a school; the repertoire booklet's object is the school.
+    owner_id = obj.pk if exporter.kind == exporters.REPERTOIRE else obj.school_id
+    school = page_school if getattr(page_school, "pk", None) == owner_id else obj.school
     url_name = DIRECT_URLS.get(exporter.kind)
     direct_url = None
     if url_name is not None and not exporter.background:
