@@ -1,4 +1,4 @@
-"""Migrate the database in DATABASE_URL and fill it for tests/test_servers.py.
+"""Fill the (migrated) database in DATABASE_URL for tests/test_servers.py.
 
 Run as `python -m tests.servers_world` with the servers' environment: the data must be in
 the PostgreSQL database the servers share, which is not the suite's own database (that is
@@ -16,10 +16,6 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
-
     from dramaturg.schools.models import Team
     from tests.personas import PASSWORD, build_world
     from tests.survey_helpers import add_members

@@ -16,6 +16,7 @@ in Redis it uses database 9 and a key prefix of its own, and deletes its keys af
 
 from __future__ import annotations
 
+import hashlib
 import http.client
 import io
 import json
@@ -29,6 +30,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
+from importlib import metadata
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -54,13 +56,66 @@ def _postgres_server() -> str:
     return "postgres://postgres@127.0.0.1:5432"
 
 
+def _migrations_fingerprint() -> str:
+    """What decides the migrated schema: every migration file and the migrating packages."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "src" / "dramaturg").glob("*/migrations/*.py")):
+        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    for package in ("django", "django-axes", "django-tasks-db"):
+        digest.update(f"{package}={metadata.version(package)}".encode())
+    return digest.hexdigest()[:12]
+
+
+def _migrated_template(server: str) -> str:
+    """A migrated database to copy, kept between runs under the migrations' fingerprint.
+
+    Migrating takes some 11 seconds; copying a migrated database well under one. A template
+    of other migrations is dropped when a new one is made, so at most one is kept (per
+    concurrent change of the migrations).
+    """
+    template = f"dramaturg_servers_template_{_migrations_fingerprint()}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        found = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template])
+        if found.fetchone():
+            return template
+        building = f"{template}_{uuid.uuid4().hex[:8]}"
+        admin.execute(f'CREATE DATABASE "{building}"')
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DRAMATURG_", "DATABASE"))}
+    migrated = subprocess.run(
+        [sys.executable, "-m", "dramaturg", "migrate", "--no-input", "-v", "0"],
+        env=env | {"DATABASE_URL": f"{server}/{building}", "DRAMATURG_SECRET_KEY": "migrate"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        if migrated.returncode != 0:
+            admin.execute(f'DROP DATABASE "{building}" WITH (FORCE)')
+            pytest.fail(f"migrate failed:\n{migrated.stderr}")
+        try:
+            # Renamed only once complete: a concurrent run never copies a half-migrated one.
+            admin.execute(f'ALTER DATABASE "{building}" RENAME TO "{template}"')
+        except psycopg.errors.DuplicateDatabase:
+            admin.execute(f'DROP DATABASE "{building}" WITH (FORCE)')
+            return template
+        stale = admin.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE %s AND datname <> %s",
+            [r"dramaturg\_servers\_template\_%", template],
+        ).fetchall()
+        for (name,) in stale:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return template
+
+
 @pytest.fixture
 def database():
-    """A PostgreSQL database of this test's own, dropped afterwards."""
+    """A PostgreSQL database of this test's own, copied from the migrated template and dropped
+    afterwards."""
     server = _postgres_server()
+    template = _migrated_template(server)
     name = f"dramaturg_servers_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     try:
         yield f"{server}/{name}"
     finally:
@@ -220,16 +275,15 @@ def test_two_servers_and_a_worker_share_sessions_exports_and_charts(
         "DRAMATURG_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_SETTINGS_MODULE": "dramaturg.config.settings",
     }
-    built = subprocess.run(
+    # The servers start while the world is written into the database they share.
+    world_builder = subprocess.Popen(
         [sys.executable, "-m", "tests.servers_world"],
         env=_environment(tmp_path / "setup", shared),
         cwd=ROOT,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
     )
-    assert built.returncode == 0, built.stderr
-    world = json.loads(built.stdout.strip().splitlines()[-1])
-
     first = servers.start(
         "server A", _gunicorn(), _environment(tmp_path / "a", shared), tmp_path / "a.log"
     )
@@ -242,6 +296,9 @@ def test_two_servers_and_a_worker_share_sessions_exports_and_charts(
         _environment(tmp_path / "worker", shared),
         tmp_path / "worker.log",
     )
+    out, err = world_builder.communicate(timeout=120)
+    assert world_builder.returncode == 0, err
+    world = json.loads(out.strip().splitlines()[-1])
     a, b = _wait_for_port(first, servers), _wait_for_port(second, servers)
     assert a != b
     school, dashboard = world["school"], f"/s/{world['school']}/dashboard/"
