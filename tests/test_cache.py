@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import uuid
 
 import pytest
@@ -90,3 +91,22 @@ def test_tls_and_socket_urls_are_redis_too(url, monkeypatch):
         "LOCATION": url,
         "KEY_PREFIX": "p",
     }
+
+
+def test_servers_started_at_once_on_one_data_directory_agree_on_the_secret_key(tmp_path):
+    """Two servers on one machine share the data directory and so the generated key: were
+    each to keep its own, one would reject the sessions the other signed."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from dramaturg.config.env import persistent_secret
+
+    barrier = threading.Barrier(8)
+
+    def start(_: int) -> str:
+        barrier.wait()
+        return persistent_secret(tmp_path)
+
+    with ThreadPoolExecutor(8) as pool:
+        keys = set(pool.map(start, range(8)))
+    assert keys == {(tmp_path / "secret_key").read_text().strip()}
+    assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]

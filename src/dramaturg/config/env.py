@@ -57,11 +57,19 @@ def persistent_secret(data_dir: Path, filename: str = "secret_key") -> str:
         return path.read_text().strip()
     data_dir.mkdir(parents=True, exist_ok=True)
     secret = secrets.token_urlsafe(50)
-    # Write through a private file so a concurrent start cannot read a half-written key.
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    # Write through a private file so a concurrent start cannot read a half-written key, and
+    # link it into place only if no other process got there first: two servers started at
+    # once on one data directory must end up with the same key, or each would reject the
+    # other's sessions and signed links.
+    tmp = path.with_suffix(f".{os.getpid()}.{secrets.token_hex(4)}.tmp")
     tmp.write_text(secret)
     tmp.chmod(0o600)
-    tmp.replace(path)
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
     return path.read_text().strip()
 
 
