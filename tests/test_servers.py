@@ -139,6 +139,8 @@ class Process:
     name: str
     popen: subprocess.Popen
     log: Path
+    # gunicorn stops at once on SIGINT (on SIGTERM it waits for its workers to finish).
+    stop_signal: int = signal.SIGTERM
 
     def output(self) -> str:
         return f"--- {self.name} ---\n{self.log.read_text(errors='replace')[-4000:]}"
@@ -148,12 +150,19 @@ class Process:
 class Servers:
     processes: list[Process] = field(default_factory=list)
 
-    def start(self, name: str, command: list[str], env: dict[str, str], log: Path) -> Process:
+    def start(
+        self,
+        name: str,
+        command: list[str],
+        env: dict[str, str],
+        log: Path,
+        stop_signal: int = signal.SIGTERM,
+    ) -> Process:
         with log.open("wb") as out:
             popen = subprocess.Popen(
                 command, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT
             )
-        process = Process(name, popen, log)
+        process = Process(name, popen, log, stop_signal)
         self.processes.append(process)
         return process
 
@@ -163,7 +172,7 @@ class Servers:
     def stop(self) -> None:
         for process in self.processes:
             if process.popen.poll() is None:
-                process.popen.send_signal(signal.SIGTERM)
+                process.popen.send_signal(process.stop_signal)
         for process in self.processes:
             try:
                 process.popen.wait(timeout=30)
@@ -285,10 +294,18 @@ def test_two_servers_and_a_worker_share_sessions_exports_and_charts(
         text=True,
     )
     first = servers.start(
-        "server A", _gunicorn(), _environment(tmp_path / "a", shared), tmp_path / "a.log"
+        "server A",
+        _gunicorn(),
+        _environment(tmp_path / "a", shared),
+        tmp_path / "a.log",
+        signal.SIGINT,
     )
     second = servers.start(
-        "server B", _gunicorn(), _environment(tmp_path / "b", shared), tmp_path / "b.log"
+        "server B",
+        _gunicorn(),
+        _environment(tmp_path / "b", shared),
+        tmp_path / "b.log",
+        signal.SIGINT,
     )
     servers.start(
         "worker",
