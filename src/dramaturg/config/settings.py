@@ -4,7 +4,8 @@ Environment variables (all optional):
 DRAMATURG_DATA_DIR, DATABASE_URL, DRAMATURG_SECRET_KEY, DRAMATURG_DEBUG,
 DRAMATURG_ALLOWED_HOSTS, DRAMATURG_HTTPS, DRAMATURG_BASE_URL, DRAMATURG_FROM_EMAIL,
 EMAIL_URL-style SMTP settings (DRAMATURG_SMTP_HOST, _PORT, _USER, _PASSWORD, _TLS),
-DRAMATURG_LOGIN_FAILURE_LIMIT, DRAMATURG_DB_CONN_MAX_AGE, DRAMATURG_DB_HEALTH_CHECKS.
+DRAMATURG_LOGIN_FAILURE_LIMIT, DRAMATURG_DB_CONN_MAX_AGE, DRAMATURG_DB_HEALTH_CHECKS,
+DRAMATURG_CACHE_URL, DRAMATURG_CACHE_KEY_PREFIX.
 """
 
 from datetime import timedelta
@@ -14,7 +15,14 @@ from typing import Literal
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from dramaturg.config.env import env_bool, env_int, env_list, env_str, persistent_secret
+from dramaturg.config.env import (
+    cache_settings,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    persistent_secret,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("DRAMATURG_DATA_DIR", str(Path.cwd() / "var"))).resolve()
@@ -105,6 +113,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache: local memory per process unless DRAMATURG_CACHE_URL names a Redis server, which
+# every application server and worker then shares (docs/deployment.md). What lives here can
+# be rebuilt: chart SVGs. Sessions, login failures, messages, export files and the task queue
+# live in the database or in cookies, so a server may answer any request of anyone. ---
+CACHES = cache_settings(
+    "DRAMATURG_CACHE_URL", env_str("DRAMATURG_CACHE_KEY_PREFIX", "dramaturg") or "dramaturg"
+)
 
 # --- Accounts ---
 AUTH_USER_MODEL = "accounts.User"
