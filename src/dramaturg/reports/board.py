@@ -306,8 +306,8 @@ def board_overview(
         if h.invited is None and h.round.pk in found:  # just summarised
             value = stored_efficacy(found[h.round.pk].to_data())
         if value is not None:
-            per_year = efficacy[h.round.school_id]
-            per_year.setdefault(school_year_start(h.round.opens_on), []).append(value)
+            values = efficacy[h.round.school_id]
+            values.setdefault(school_year_start(h.round.opens_on), []).append(value)
     overviews = []
     for school in schools:
         shares = school.pk in sharing

@@ -26,9 +26,10 @@ def collective_efficacy(data: dict[str, Any]) -> float | None:
         for scale in data.get("scales", [])
         if scale.get("instrument") == COLLECTIVE
     ]
-    if not values or any(value is None for value in values):
+    means = [float(value) for value in values if value is not None]
+    if not means or len(means) < len(values):
         return None
-    return sum(values) / len(values)
+    return sum(means) / len(means)
 
 
 def counts(data: dict[str, Any]) -> dict[str, Any]:
