@@ -134,3 +134,39 @@ def test_network_home_queries_stay_constant_as_guests_and_schools_grow(world, cl
     guests_of(world, network, 12, start=2)
     assert queries(client, url) == few
     assert "Drager 13" in get(client, url)
+
+
+# --- The staff list and the board's schools ---------------------------------------------------
+
+
+def test_the_staff_list_comes_in_pages_with_constant_queries(world, client_for):
+    from dramaturg.schools.views import STAFF_PER_PAGE
+
+    client = client_for(world.leader)
+    url = reverse("schools:staff", args=[world.school.slug])
+    few = queries(client, url)
+    add_members(world, world.team_a, STAFF_PER_PAGE + 5, prefix="zz")
+    assert queries(client, url) == few
+    first = get(client, url)
+    assert 'aria-label="Pages of the staff list"' in first
+    assert "<td>Zz 9</td>" not in first  # last by name
+    assert "<td>Zz 9</td>" in get(client, f"{url}?page=2")
+    for bad in ("0", "x", "1000"):
+        assert client.get(url, {"page": bad}).status_code == 200
+
+
+def test_the_boards_schools_come_in_pages_with_constant_queries(world, client_for):
+    from dramaturg.schools.views import SCHOOLS_PER_PAGE
+
+    client = client_for(world.board_admin)
+    url = reverse("schools:board_home", args=[world.board.slug])
+    few = queries(client, url)
+    for n in range(SCHOOLS_PER_PAGE + 2):
+        School.objects.create(board=world.board, name=f"Zz school {n:03d}", slug=f"zz-{n}")
+    assert queries(client, url) == few
+    first = get(client, url)
+    assert "De Vuurtoren" in first
+    assert "Zz school 051" not in first
+    assert 'aria-label="Pages of schools"' in first
+    assert "Zz school 051" in get(client, f"{url}?page=2")
+    assert client.get(url, {"page": "-1"}).status_code == 200
