@@ -70,8 +70,12 @@ def summary_document(round_id: int, invited: int, answered: int, k: int) -> dict
             "icc1": 0.1,
             "icc2": 0.5,
             "items": [
-                {"text": {"nl": f"Stelling {i} over het team", "en": f"Item {i}"}, "n": answered,
-                 "mean": 3.4, "id": f"i{s}_{i}"}
+                {
+                    "text": {"nl": f"Stelling {i} over het team", "en": f"Item {i}"},
+                    "n": answered,
+                    "mean": 3.4,
+                    "id": f"i{s}_{i}",
+                }
                 for i in range(20)
             ],
             "icc1_ci": [0.01, 0.2],
@@ -80,13 +84,28 @@ def summary_document(round_id: int, invited: int, answered: int, k: int) -> dict
         for s in range(4)
     ]
     targets = [
-        {"id": t, "team": t, "class": None, "name": f"Team {t}", "invited": invited // 6,
-         "answered": answered // 6, "hidden": None}
+        {
+            "id": t,
+            "team": t,
+            "class": None,
+            "name": f"Team {t}",
+            "invited": invited // 6,
+            "answered": answered // 6,
+            "hidden": None,
+        }
         for t in range(6)
     ]
-    return {"round": round_id, "threshold": 5, "asked": invited, "invited": invited,
-            "answered": answered, "has_answers": True, "closed": True, "targets": targets,
-            "scales": scales}
+    return {
+        "round": round_id,
+        "threshold": 5,
+        "asked": invited,
+        "invited": invited,
+        "answered": answered,
+        "has_answers": True,
+        "closed": True,
+        "targets": targets,
+        "scales": scales,
+    }
 
 
 def build(args: argparse.Namespace) -> dict:
@@ -106,8 +125,13 @@ def build(args: argparse.Namespace) -> dict:
     today = timezone.localdate()
     board = Board.objects.create(name="Stichting Bench", slug="bench")
     schools = [
-        School(board=board, name=f"School {n:03d}", slug=f"school-{n}", sector="po",
-               share_results_with_board=n % 2 == 0)
+        School(
+            board=board,
+            name=f"School {n:03d}",
+            slug=f"school-{n}",
+            sector="po",
+            share_results_with_board=n % 2 == 0,
+        )
         for n in range(args.schools)
     ]
     School.objects.bulk_create(schools)
@@ -121,9 +145,15 @@ def build(args: argparse.Namespace) -> dict:
         for r in range(args.rounds):
             opens = today - dt.timedelta(days=14 + r * (5 * 365 // args.rounds))
             rounds.append(
-                Round(school=school, school_year=SchoolYear.objects.for_date(opens),
-                      title=f"Meting {r}", mode="staff", opens_on=opens,
-                      closes_on=opens + dt.timedelta(days=10), anonymity_threshold=5)
+                Round(
+                    school=school,
+                    school_year=SchoolYear.objects.for_date(opens),
+                    title=f"Meting {r}",
+                    mode="staff",
+                    opens_on=opens,
+                    closes_on=opens + dt.timedelta(days=10),
+                    anonymity_threshold=5,
+                )
             )
     Round.objects.bulk_create(rounds, batch_size=500)
     summaries = []
@@ -133,17 +163,26 @@ def build(args: argparse.Namespace) -> dict:
     RoundSummary.objects.bulk_create(summaries, batch_size=200)
     network = ensure_board_network(board)
     cards = [
-        Card(school=schools[n % len(schools)], stage=STAGES[n % 4], title_nl=f"Kaart {n}",
-             state=Card.State.ADOPTED, adopted_version=1)
+        Card(
+            school=schools[n % len(schools)],
+            stage=STAGES[n % 4],
+            title_nl=f"Kaart {n}",
+            state=Card.State.ADOPTED,
+            adopted_version=1,
+        )
         for n in range(args.cards)
     ]
     Card.objects.bulk_create(cards, batch_size=500)
     versions = []
     for card in Card.objects.filter(school__board=board).order_by("pk"):
         snapshot = {
-            "title": {"nl": card.title_nl, "en": ""}, "stage": card.stage,
+            "title": {"nl": card.title_nl, "en": ""},
+            "stage": card.stage,
             "introduction": {"nl": "Samen leren in ouderavonden en studiedagen. " * 20, "en": ""},
-            "goals": [], "agreements": [], "indicators": [], "team": "",
+            "goals": [],
+            "agreements": [],
+            "indicators": [],
+            "team": "",
         }
         versions.append(CardVersion(card=card, number=1, snapshot=snapshot))
     CardVersion.objects.bulk_create(versions, batch_size=500)
@@ -152,8 +191,13 @@ def build(args: argparse.Namespace) -> dict:
         for v in CardVersion.objects.filter(card__school__board=board).select_related("card")
     ]
     PublishedCard.objects.bulk_create(publications, batch_size=500)
-    return {"board": board, "admin": admin, "leader": leader, "network": network,
-            "school": schools[0]}
+    return {
+        "board": board,
+        "admin": admin,
+        "leader": leader,
+        "network": network,
+        "school": schools[0],
+    }
 
 
 def measure(client, url: str, n: int) -> tuple[float, float, int, int]:
@@ -185,11 +229,15 @@ def main() -> int:
         if "bench" not in database_name(url):
             sys.exit("The benchmark drops and creates its database: give it a name with 'bench'.")
         recreate_database(url)
-    os.environ.update({
-        "DJANGO_SETTINGS_MODULE": "dramaturg.config.settings", "DATABASE_URL": url,
-        "DRAMATURG_DATA_DIR": str(data_dir), "DRAMATURG_DEBUG": "0",
-        "DRAMATURG_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
-    })
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "dramaturg.config.settings",
+            "DATABASE_URL": url,
+            "DRAMATURG_DATA_DIR": str(data_dir),
+            "DRAMATURG_DEBUG": "0",
+            "DRAMATURG_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
+        }
+    )
     import django
 
     django.setup()
@@ -202,9 +250,11 @@ def main() -> int:
     call_command("collectstatic", verbosity=0, interactive=False)
     begun = time.perf_counter()
     world = build(args)
-    print(f"Pages benchmark: Python {platform.python_version()}, Django {django.get_version()}, "
-          f"{connection.vendor}; {args.schools} schools × {args.rounds} rounds, {args.cards} "
-          f"cards; built in {time.perf_counter() - begun:.1f} s")
+    print(
+        f"Pages benchmark: Python {platform.python_version()}, Django {django.get_version()}, "
+        f"{connection.vendor}; {args.schools} schools × {args.rounds} rounds, {args.cards} "
+        f"cards; built in {time.perf_counter() - begun:.1f} s"
+    )
     board_client, leader_client = Client(), Client()
     board_client.force_login(world["admin"])
     leader_client.force_login(world["leader"])
@@ -229,8 +279,10 @@ def main() -> int:
         print(f"{name:30} {median:10.1f} {p95:8.1f} {queries:8d} {size / 1024:7.1f}")
     busy1, total1 = machine_busy()
     cores = os.cpu_count() or 1
-    print(f"machine load during the run: {100 * (busy1 - busy0) / max(total1 - total0, 1e-9):.0f}% "
-          f"of {cores} cores busy (this process included)")
+    print(
+        f"machine load during the run: {100 * (busy1 - busy0) / max(total1 - total0, 1e-9):.0f}% "
+        f"of {cores} cores busy (this process included)"
+    )
     return 0
 
 
