@@ -60,6 +60,22 @@ def overview_url(world) -> str:
     return reverse("reports:board_overview", args=[world.board.slug])
 
 
+def years_of(rounds_: list[Round]) -> list[int]:
+    return sorted({board.school_year_start(r.opens_on) for r in rounds_})
+
+
+def pages_of_years(client, world, rounds_: list[Round], language: str = "nl") -> str:
+    """The overview of every school year in which one of the rounds was held, as one text."""
+    return "\n".join(
+        page(client, f"{overview_url(world)}?year={year}", language) for year in years_of(rounds_)
+    )
+
+
+def overviews_of_years(world, rounds_: list[Round]) -> list[board.SchoolOverview]:
+    """The school's overview in each of the rounds' school years, oldest year first."""
+    return [board.board_overview(world.board, year=year)[0] for year in years_of(rounds_)]
+
+
 def adopt_card(world) -> Card:
     card = content.create_card(
         world.leader, world.school, stage="dressing_room", title_nl="Koffie", team=world.team_a
@@ -113,8 +129,8 @@ def test_without_sharing_the_board_sees_cards_rounds_and_rates_but_no_result(
     adopt_card(world)
     assert not world.school.share_results_with_board  # off by default
     client = client_for(world.board_admin)
-    html = page(client, overview_url(world))
-    english = page(client, overview_url(world), "en")
+    html = pages_of_years(client, world, rounds)
+    english = pages_of_years(client, world, rounds, "en")
     for text in (html, english):
         assert "De Vuurtoren" in text
         assert "Najaarsmeting" in text
@@ -124,16 +140,21 @@ def test_without_sharing_the_board_sees_cards_rounds_and_rates_but_no_result(
             for shown in shown_forms(mean):
                 assert shown not in text, shown
         # No decimal figure at all, no chart.
-        assert not re.search(r"\d[.,]\d\d", main_of(text))
+        mains = [main_of(part) for part in text.split("</html>") if "<main" in part]
+        assert mains
+        assert not any(re.search(r"\d[.,]\d\d", main) for main in mains)
         assert "<svg" not in text
     assert "This school does not share its results with the board." in english
     assert "1 adopted card" in english
     assert "Staff on 1 August" in english  # turnover is the board's own data
     assert "Collective efficacy" not in english
-    (overview,) = board.board_overview(world.board)
+    found = overviews_of_years(world, rounds)
+    overview = found[-1]
     assert overview.adopted == 1
     assert {s.info.stage.value: s.adopted for s in overview.stages}["dressing_room"] == 1
-    assert [(r.title, r.invited, r.answered, r.percent) for r in overview.rounds] == [
+    assert [
+        (r.title, r.invited, r.answered, r.percent) for o in reversed(found) for r in o.rounds
+    ] == [
         ("Voorjaarsmeting", 16, 16, 100),
         ("Najaarsmeting", 16, 16, 100),
     ]
@@ -145,8 +166,8 @@ def test_without_sharing_the_board_sees_cards_rounds_and_rates_but_no_result(
 def test_the_leader_turns_sharing_on_and_off_and_the_board_follows(world, rounds, client_for):
     leader, board_admin = client_for(world.leader), client_for(world.board_admin)
     share(leader, world, on=True)
-    html = page(board_admin, overview_url(world))
-    english = page(board_admin, overview_url(world), "en")
+    html = pages_of_years(board_admin, world, rounds)
+    english = pages_of_years(board_admin, world, rounds, "en")
     assert "<svg" in html
     latest = collective_means(rounds[-1:])
     for mean in latest[:-1]:  # the scales' means of the latest round, in the chart's table
@@ -154,7 +175,7 @@ def test_the_leader_turns_sharing_on_and_off_and_the_board_follows(world, rounds
     assert "Collective efficacy" in english
     assert "This school does not share its results with the board." not in english
     assert "Teacher self-efficacy" in english  # the latest figures of the other scales
-    (overview,) = board.board_overview(world.board)
+    overview = overviews_of_years(world, rounds)[-1]
     this_year = overview.years[-1]
     year_means = [
         board.collective_efficacy(board.Moment(r, summaries([r])[r.pk]))
@@ -165,7 +186,7 @@ def test_the_leader_turns_sharing_on_and_off_and_the_board_follows(world, rounds
         assert this_year.efficacy == pytest.approx(sum(year_means) / len(year_means))
     assert overview.latest  # teacher self-efficacy was measured too
     share(leader, world, on=False)
-    html = page(board_admin, overview_url(world))
+    html = pages_of_years(board_admin, world, rounds)
     for mean in collective_means(rounds):
         for shown in shown_forms(mean):
             assert shown not in html, shown
@@ -176,7 +197,7 @@ def test_the_board_sees_no_team_not_even_a_hidden_one(world, rounds, client_for)
     share(client_for(world.leader), world, on=True)
     client = client_for(world.board_admin)
     for language in ("nl", "en"):
-        html = page(client, overview_url(world), language)
+        html = pages_of_years(client, world, rounds, language)
         for name in ("Onderbouw", "Middenbouw", "Bovenbouw"):
             assert name not in html, name
         for mean in small_team_means(rounds[-1]):
@@ -228,6 +249,70 @@ def test_queries_stay_constant_as_rounds_accumulate(world, teams, client_for):
         client_for(world.board_admin), overview_url(world), world, teams
     )
     assert five == two
-    with CaptureQueriesContext(connection) as data:
-        board.board_overview(world.board)
-    assert len(data) == 5  # schools, cards, rounds, summaries, memberships
+
+
+def test_the_year_selector_shows_one_school_year_and_a_bad_year_falls_back(
+    world, rounds, client_for
+):
+    client = client_for(world.board_admin)
+    (year,) = set(years_of(rounds[-1:]))
+    html = page(client, f"{overview_url(world)}?year={year}", "en")
+    assert f'<option value="{year}" selected>' in html
+    assert "Voorjaarsmeting" in html
+    empty = page(client, f"{overview_url(world)}?year={year + 1}", "en")
+    if year + 1 <= board.school_year_start(timezone.localdate()):
+        assert "Voorjaarsmeting" not in empty
+        assert "No measurement round was held in this school year." in empty
+    for bad in ("abc", "1900", "-1", "99999999999999999999"):
+        response = client.get(f"{overview_url(world)}?year={bad}&page={bad}")
+        assert response.status_code == 200, bad
+
+
+def test_schools_come_in_pages_that_keep_the_year(world, client_for):
+    from dramaturg.schools.models import School
+
+    for n in range(25):
+        School.objects.create(board=world.board, name=f"Zz school {n:02d}", slug=f"zz-{n}")
+    client = client_for(world.board_admin)
+    year = board.school_year_start(timezone.localdate())
+    first = page(client, f"{overview_url(world)}?year={year}", "en")
+    assert "De Vuurtoren" in first
+    assert "Zz school 24" not in first
+    assert 'aria-label="Pages of schools"' in first
+    assert 'aria-current="page"' in first
+    assert f"?year={year}&amp;page=2" in first
+    last = page(client, f"{overview_url(world)}?year={year}&page=2", "en")
+    assert "Zz school 24" in last
+    assert "De Vuurtoren" not in last
+    for bad in ("0", "x", "999"):
+        assert client.get(f"{overview_url(world)}?page={bad}").status_code == 200
+    assert "Zz school 24" in page(client, f"{overview_url(world)}?page=999", "en")
+
+
+def test_queries_stay_constant_as_schools_and_years_grow(world, teams, client_for):
+    """More schools (sharing or not) and rounds in several years cost no extra query."""
+    from dramaturg.schools.models import School
+
+    share(client_for(world.leader), world, on=True)
+    client = client_for(world.board_admin)
+    url = overview_url(world)
+
+    def count() -> int:
+        page(client, url)  # stores any new summary
+        with CaptureQueriesContext(connection) as queries:
+            page(client, url)
+        return len(queries)
+
+    answered_round(world, teams, weeks=30)
+    few = count()
+    for n in range(6):
+        School.objects.create(
+            board=world.board,
+            name=f"School {n}",
+            slug=f"school-{n}",
+            share_results_with_board=n % 2,
+        )
+    answered_round(world, teams, weeks=5)
+    answered_round(world, teams, weeks=80)
+    answered_round(world, teams, weeks=130)
+    assert count() == few

@@ -31,6 +31,7 @@ from dramaturg.cards.snapshot import Snapshot, labelled_lines, pick
 from dramaturg.cards.stages import Stage
 from dramaturg.cards.views.versions import readable
 from dramaturg.core.localized import CONTENT_LANGUAGES
+from dramaturg.networks import library_search
 from dramaturg.networks.access import in_network, network_schools
 from dramaturg.networks.models import Network, PublishedCard
 from dramaturg.schools.models import Membership, School, Team
@@ -72,6 +73,8 @@ class Shelf:
     already_withdrawn: Promise
     gone: Promise
     own_school: Promise
+    # The publication's columns for listing and search (`library_search`), from the version.
+    columns: Callable[[Any], dict[str, str]]
 
     def subject_of(self, version: Any) -> Any:
         return getattr(version, self.subject_field)
@@ -95,6 +98,7 @@ CARDS = Shelf(
     own_school=gettext_lazy(
         "This card comes from your own school: start a new draft on the card itself."
     ),
+    columns=library_search.card_columns,
 )
 
 
@@ -240,6 +244,7 @@ def publish_on(shelf: Shelf, leader: Any, version: Any, network: Network, show_s
                 school=school,
                 show_school=bool(show_school),
                 published_by=leader,
+                **shelf.columns(version),
             )
     except IntegrityError as error:  # published at the same moment by someone else
         raise LibraryError(shelf.already_shared % _n(network)) from error

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dramaturg.cards.snapshot import Snapshot, pick
+from dramaturg.networks import library_search
 from dramaturg.networks.library import (
     Shelf,
     check_copy,
@@ -67,7 +68,13 @@ ENTRIES = Shelf(
     own_school=gettext_lazy(
         "This entry comes from your own school: start a new draft on the entry itself."
     ),
+    columns=lambda version: entry_columns(version.snapshot or {}),
 )
+
+
+def entry_columns(snapshot: Snapshot) -> dict[str, str]:
+    """A published entry's title and search text (`library_search`)."""
+    return library_search.columns(snapshot, library_search.entry_texts(snapshot, ENTRY_TEXTS))
 
 
 def publish(leader: Any, version: EntryVersion, network: Network, show_school: bool) -> Any:

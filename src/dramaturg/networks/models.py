@@ -151,6 +151,14 @@ class PublishedCard(models.Model):
     )
     published_at = models.DateTimeField(default=timezone.now)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # Copies of the published version's title (both languages, the reader's choice falling
+    # back to Dutch) and of all its texts, so the library lists, filters and searches in the
+    # database instead of decoding every snapshot (`library.library_columns`).
+    title_nl = models.CharField(max_length=300, blank=True)
+    title_en = models.CharField(max_length=300, blank=True)
+    search_text = models.TextField(blank=True)
+    # The card's stage when it was published, for the library's stage filter.
+    stage = models.CharField(max_length=20, blank=True)
 
     class Meta:
         verbose_name = _("published card")
@@ -163,6 +171,7 @@ class PublishedCard(models.Model):
                 name="one_live_publication_per_version",
             )
         ]
+        indexes = [models.Index(fields=["network", "stage"], name="library_network_stage")]
 
     def __str__(self) -> str:
         return f"{self.version} in {self.network}"
@@ -182,6 +191,12 @@ class PublishedEntry(models.Model):
     )
     published_at = models.DateTimeField(default=timezone.now)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # Copies of the published version's title (both languages, the reader's choice falling
+    # back to Dutch) and of all its texts, so the library lists, filters and searches in the
+    # database instead of decoding every snapshot (`library.library_columns`).
+    title_nl = models.CharField(max_length=300, blank=True)
+    title_en = models.CharField(max_length=300, blank=True)
+    search_text = models.TextField(blank=True)
 
     class Meta:
         verbose_name = _("published repertoire entry")

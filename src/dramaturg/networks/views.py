@@ -19,10 +19,10 @@ from dramaturg.networks import services
 from dramaturg.networks.access import (
     BOARD,
     CULTURE_CARRIER,
+    current_guests,
     network_schools,
     network_view,
     networks_for,
-    participant,
 )
 from dramaturg.networks.forms import (
     InviteBoardStaffForm,
@@ -82,17 +82,6 @@ def network_create(request: HttpRequest) -> HttpResponse:
             )
             return redirect("networks:home", network_slug=network.slug)
     return render(request, "networks/network_form.html", {"form": form})
-
-
-def current_guests(network: Network) -> list[NetworkGuest]:
-    """The guests who still take part: a named carrier who left the role is not listed."""
-    guests = NetworkGuest.objects.filter(network=network).select_related("user", "school")
-    current = []
-    for guest in guests.order_by("user__display_name"):
-        seat = participant(guest.user, network)
-        if seat is not None and seat.role == guest.kind:
-            current.append(guest)
-    return current
 
 
 @network_view()

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import Case, Count, QuerySet, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,7 +27,9 @@ from dramaturg.cards.models import Card
 from dramaturg.cards.snapshot import pick
 from dramaturg.cards.stages import STAGE_INFO, Stage
 from dramaturg.cards.views.common import get_card
+from dramaturg.core.paging import paginate
 from dramaturg.networks import library as service
+from dramaturg.networks import library_search
 from dramaturg.networks.access import ensure_board_network, network_view, networks_of_school
 from dramaturg.networks.library_entries import ENTRIES
 from dramaturg.networks.models import PublishedCard
@@ -36,6 +39,9 @@ from dramaturg.schools.tenancy import school_view
 
 # The library filter's value for the repertoire entries (beside the stages).
 REPERTOIRE = "repertoire"
+# Cards (or entries) per page of the library, and the newest entries shown under all stages.
+PER_PAGE = 24
+NEWEST_ENTRIES = 6
 # Per kind of subject: the URL names of a publication's library page and its withdrawal.
 PAGES = {
     "card": ("networks:library_card", "networks:library_withdraw"),
@@ -62,14 +68,17 @@ class Entry:
 def rows(
     request: HttpRequest, publications: list[Any], shelf: service.Shelf = service.CARDS
 ) -> list[Entry]:
+    """The publications as the library lists them, from their stored columns (a row stored
+    before the columns existed falls back on its snapshot)."""
     counts = service.adoption_counts(publications, shelf)
     own_school = request.participant.school  # type: ignore[attr-defined]
     language = reader_language()
     return [
         Entry(
             publication=p,
-            title=pick(p.version.snapshot["title"], language),
-            stage=getattr(shelf.subject_of(p.version), "stage", ""),
+            title=library_search.title_in(p, language)
+            or pick(p.version.snapshot["title"], language),
+            stage=getattr(p, "stage", "") or getattr(shelf.subject_of(p.version), "stage", ""),
             school=service.school_label(p),
             own=own_school is not None and p.school_id == own_school.pk,
             adopted=counts[p.pk],
@@ -78,26 +87,53 @@ def rows(
     ]
 
 
+def _listed(network: Any, shelf: service.Shelf, query: str) -> QuerySet:
+    """The shelf's live publications matching the search, without their snapshots."""
+    found = service.live_publications(network, shelf).defer("version__snapshot")
+    return library_search.search(found, query)
+
+
 @network_view()
 @require_safe
 def library(request: HttpRequest) -> HttpResponse:
-    """Published cards grouped by stage, then the repertoire entries; `?stage=` shows one
-    stage, `?stage=repertoire` only the entries (an unknown value: all)."""
+    """Published cards in pages, in the order of the stages and newest first, and the newest
+    repertoire entries; `?stage=` shows one stage, `?stage=repertoire` only the entries (in
+    pages; an unknown value: all), `?q=` searches titles and texts. Everything is counted,
+    filtered and searched in the database."""
     network = request.network  # type: ignore[attr-defined]
     chosen = request.GET.get("stage", "")
     if chosen not in (*Stage.values, REPERTOIRE):
         chosen = ""
-    repertoire = rows(request, list(service.live_publications(network, ENTRIES)), ENTRIES)
-    entries = rows(request, list(service.live_publications(network)))
+    query = " ".join(request.GET.get("q", "").split())[: library_search.QUERY_MAX]
+    cards = _listed(network, service.CARDS, query)
+    entries = _listed(network, ENTRIES, query)
     per_stage = {info.stage.value: 0 for info in STAGE_INFO}
-    for entry in entries:
-        per_stage[entry.stage] = per_stage.get(entry.stage, 0) + 1
-    sections = [
-        (info, [e for e in entries if e.stage == info.stage.value])
-        for info in STAGE_INFO
-        if not chosen or info.stage.value == chosen
-    ]
-    show_repertoire = chosen in ("", REPERTOIRE)
+    for stage, count in cards.values_list("stage").annotate(n=Count("pk")).order_by():
+        per_stage[stage] = per_stage.get(stage, 0) + count
+    repertoire_count = entries.count()
+    order = Case(
+        *[When(stage=info.stage.value, then=n) for n, info in enumerate(STAGE_INFO)],
+        default=len(STAGE_INFO),
+    )
+    paged = None
+    sections: list[tuple[Any, list[Entry]]] = []
+    repertoire: list[Entry] | None = None
+    if chosen == REPERTOIRE:
+        paged = paginate(request, entries.order_by("-published_at", "-pk"), PER_PAGE)
+        repertoire = rows(request, list(paged.object_list), ENTRIES)
+    else:
+        chosen_cards = cards.filter(stage=chosen) if chosen else cards
+        paged = paginate(request, chosen_cards.order_by(order, "-published_at", "-pk"), PER_PAGE)
+        listed = rows(request, list(paged.object_list))
+        sections = [
+            (info, [e for e in listed if e.stage == info.stage.value])
+            for info in STAGE_INFO
+            if (chosen == info.stage.value)
+            or (not chosen and any(e.stage == info.stage.value for e in listed))
+        ]
+        if not chosen:  # the newest entries below the cards; all of them under their filter
+            newest = entries.order_by("-published_at", "-pk")[:NEWEST_ENTRIES]
+            repertoire = rows(request, list(newest), ENTRIES)
     return render(
         request,
         "networks/library.html",
@@ -106,10 +142,14 @@ def library(request: HttpRequest) -> HttpResponse:
             "participant": request.participant,  # type: ignore[attr-defined]
             "stages": [(info, per_stage[info.stage.value]) for info in STAGE_INFO],
             "chosen": chosen,
+            "query": query,
             "sections": sections,
-            "total": len(entries) + len(repertoire),
-            "repertoire": repertoire if show_repertoire else None,
-            "repertoire_count": len(repertoire),
+            "paged": paged,
+            "total": sum(per_stage.values()) + repertoire_count,
+            "cards_total": sum(per_stage.values()),
+            "repertoire": repertoire,
+            "repertoire_count": repertoire_count,
+            "more_entries": chosen == "" and repertoire_count > NEWEST_ENTRIES,
         },
     )
 

@@ -12,9 +12,13 @@ rounds by `reports.summaries`), which holds only what the round pages may show, 
 sees only school-wide figures of it: no team, class or item appears here. A response rate
 hidden there (too few invited) stays hidden.
 
-Queries: five for a whole board, whatever the number of schools or rounds — the schools,
-the adopted cards per school and stage, the held rounds, their stored summaries and the
-memberships. (A closed round without a stored summary is summarised once, on first view.)
+Bounded: the overview is of one page of schools (`views_board`) and one school year. The
+response counts and the collective efficacy per year come from columns copied out of the
+stored summaries (`reports.summary_counts`), read with the rounds in one query; only a
+sharing school's rounds of the chosen year are decoded whole, for its chart and latest
+figures. Queries: a fixed handful, whatever the number of schools, rounds or years (a held
+round without a stored summary is summarised once, on first view, through
+`reports.summaries`).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,9 +36,10 @@ from dramaturg.cards.stages import STAGE_INFO, StageInfo
 from dramaturg.core.localized import pick_text
 from dramaturg.reports import charts
 from dramaturg.reports.dashboard import EFFICACY, Moment
-from dramaturg.reports.summaries import summaries
+from dramaturg.reports.summaries import SCHEMA, summaries
+from dramaturg.reports.summary_counts import collective_efficacy as stored_efficacy
 from dramaturg.schools.models import Board, School, school_year_start
-from dramaturg.schools.turnover import YearTurnover, turnover_by_school
+from dramaturg.schools.turnover import YEARS_SHOWN, YearTurnover, turnover_by_school
 from dramaturg.surveys.models import Round
 
 COLLECTIVE = "collective_efficacy"
@@ -108,16 +113,6 @@ def collective_efficacy(moment: Moment) -> float | None:
     return sum(means) / len(means)
 
 
-def efficacy_by_year(found: list[Moment]) -> dict[int, float]:
-    """Per school year (its start year): the mean of that year's rounds' collective efficacy."""
-    values: dict[int, list[float]] = {}
-    for moment in found:
-        value = collective_efficacy(moment)
-        if value is not None:
-            values.setdefault(school_year_start(moment.round.opens_on), []).append(value)
-    return {year: sum(v) / len(v) for year, v in values.items()}
-
-
 def efficacy_chart(school: School, found: list[Moment]) -> Any:
     """Collective efficacy of the school over its rounds: a line per scale, everyone's mean."""
     used = [m for m in found if m.scales(COLLECTIVE)]
@@ -178,10 +173,10 @@ def latest_figures(found: list[Moment]) -> list[LatestFigure]:
     return figures
 
 
-def _adopted_counts(board: Board) -> dict[tuple[int, str], int]:
+def _adopted_counts(schools: list[School]) -> dict[tuple[int, str], int]:
     """Per (school, stage): the cards with an adopted version in force (archived left out)."""
     rows = (
-        Card.objects.filter(school__board=board, adopted_version__gt=0)
+        Card.objects.filter(school__in=schools, adopted_version__gt=0)
         .exclude(state=Card.State.ARCHIVED)
         .values_list("school_id", "stage")
         .annotate(n=Count("pk"))
@@ -190,51 +185,145 @@ def _adopted_counts(board: Board) -> dict[tuple[int, str], int]:
     return {(school_id, stage): n for school_id, stage, n in rows}
 
 
-def _held_rounds(board: Board, today: dt.date) -> list[Round]:
-    """The board's rounds that have closed (on their date or early), oldest first."""
-    return list(
-        Round.objects.filter(school__board=board, opens_on__lte=today)
-        .filter(Q(closed_early_on__isnull=False) | Q(closes_on__lt=today))
+def _held(today: dt.date) -> Q:
+    """Rounds that have closed (on their date or early)."""
+    return Q(opens_on__lte=today) & (Q(closed_early_on__isnull=False) | Q(closes_on__lt=today))
+
+
+def held_years(board: Board, today: dt.date | None = None) -> list[int]:
+    """The school years (start years) in which the board held a round, and the current one,
+    newest first: the choices of the overview's year selector. One query."""
+    today = today or timezone.localdate()
+    days = (
+        Round.objects.filter(_held(today), school__board=board)
+        .values_list("opens_on__year", "opens_on__month")
+        .distinct()
+        .order_by()
+    )
+    years = {year if month >= 8 else year - 1 for year, month in days}
+    return sorted(years | {school_year_start(today)}, reverse=True)
+
+
+def default_year(years: list[int], board: Board, today: dt.date | None = None) -> int:
+    """The current school year; before the board has held a round in it (the first months
+    of a year), the latest year in which it did."""
+    today = today or timezone.localdate()
+    current = school_year_start(today)
+    held = Round.objects.filter(
+        _held(today), school__board=board, opens_on__gte=dt.date(current, 8, 1)
+    )
+    if held.exists():
+        return current
+    return next((year for year in years if year < current), current)
+
+
+@dataclass(frozen=True)
+class HeldRound:
+    """A held round with the copies of its summary's figures (None: no summary stored yet)."""
+
+    round: Round
+    invited: int | None
+    answered: int | None
+    efficacy: float | None
+
+
+def _held_rounds(
+    schools: list[School], sharing: set[int], year: int, today: dt.date
+) -> list[HeldRound]:
+    """The schools' held rounds of school year `year`, and a sharing school's of the years
+    its turnover table shows, oldest first, each with its summary's counts (one query; the
+    JSON document is not read)."""
+    first_shown = school_year_start(today) - YEARS_SHOWN + 1
+    rounds = (
+        Round.objects.filter(_held(today), school__in=schools)
+        .filter(
+            Q(opens_on__range=(dt.date(year, 8, 1), dt.date(year + 1, 7, 31)))
+            | Q(school__in=sharing, opens_on__gte=dt.date(first_shown, 8, 1))
+        )
+        .annotate(
+            summary_schema=F("summary__schema"),
+            summary_invited=F("summary__invited"),
+            summary_answered=F("summary__answered"),
+            summary_efficacy=F("summary__collective_efficacy"),
+        )
         .order_by("opens_on", "pk")
     )
-
-
-def board_overview(board: Board, today: dt.date | None = None) -> list[SchoolOverview]:
-    """Every school of the board, by name, with what the board may see of it."""
-    today = today or timezone.localdate()
-    schools = list(School.objects.filter(board=board).order_by("name"))
-    adopted = _adopted_counts(board)
-    rounds = _held_rounds(board, today)
-    found = summaries(rounds)
-    turnover = turnover_by_school(schools, today)
-    moments: dict[int, list[Moment]] = {school.pk: [] for school in schools}
+    found = []
     for round_ in rounds:
-        moments[round_.school_id].append(Moment(round_, found[round_.pk]))
+        stored = round_.summary_schema == SCHEMA  # type: ignore[attr-defined]
+        found.append(
+            HeldRound(
+                round_,
+                round_.summary_invited if stored else None,  # type: ignore[attr-defined]
+                round_.summary_answered if stored else None,  # type: ignore[attr-defined]
+                round_.summary_efficacy if stored else None,  # type: ignore[attr-defined]
+            )
+        )
+    return found
+
+
+def board_overview(
+    board: Board,
+    today: dt.date | None = None,
+    *,
+    year: int | None = None,
+    schools: list[School] | None = None,
+) -> list[SchoolOverview]:
+    """The given schools of the board (all of them, by name, when none are given) with what
+    the board may see of each in school year `year` (the current one by default)."""
+    today = today or timezone.localdate()
+    year = school_year_start(today) if year is None else year
+    if schools is None:
+        schools = list(School.objects.filter(board=board).order_by("name"))
+    sharing = {school.pk for school in schools if school.share_results_with_board}
+    adopted = _adopted_counts(schools)
+    held = _held_rounds(schools, sharing, year, today)
+    this_year = [h for h in held if school_year_start(h.round.opens_on) == year]
+    # Decoded whole: rounds of the year without a stored summary (to store one and count
+    # it) and a sharing school's rounds of the year (its chart and latest figures).
+    decode = [h.round for h in this_year if h.invited is None or h.round.school_id in sharing]
+    found = summaries(decode) if decode else {}
+    turnover = turnover_by_school(schools, today)
+    rows: dict[int, list[RoundRow]] = {school.pk: [] for school in schools}
+    moments: dict[int, list[Moment]] = {school.pk: [] for school in schools}
+    for h in this_year:
+        results = found.get(h.round.pk)
+        if results is not None:
+            moments[h.round.school_id].append(Moment(h.round, results))
+        invited, answered = (
+            (results.invited, results.answered)
+            if h.invited is None and results
+            else (h.invited, h.answered)
+        )
+        rows[h.round.school_id].append(
+            RoundRow(h.round.title, h.round.opens_on, invited or 0, answered)
+        )
+    efficacy: dict[int, dict[int, list[float]]] = {pk: {} for pk in sharing}
+    for h in held:
+        if h.round.school_id not in sharing:
+            continue
+        value = h.efficacy
+        if h.invited is None and h.round.pk in found:  # just summarised
+            value = stored_efficacy(found[h.round.pk].to_data())
+        if value is not None:
+            values = efficacy[h.round.school_id]
+            values.setdefault(school_year_start(h.round.opens_on), []).append(value)
     overviews = []
     for school in schools:
-        held = moments[school.pk]
-        shares = school.share_results_with_board
-        per_year = efficacy_by_year(held) if shares else {}
+        shares = school.pk in sharing
+        per_year = {y: sum(v) / len(v) for y, v in efficacy.get(school.pk, {}).items()}
         overview = SchoolOverview(
             school=school,
             stages=[
                 StageCount(info, adopted.get((school.pk, info.stage.value), 0))
                 for info in STAGE_INFO
             ],
-            rounds=[
-                RoundRow(
-                    title=m.round.title,
-                    opens_on=m.round.opens_on,
-                    invited=m.results.invited,
-                    answered=m.results.answered,
-                )
-                for m in reversed(held)
-            ],
-            years=[YearRow(year, per_year.get(year.start_year)) for year in turnover[school.pk]],
+            rounds=list(reversed(rows[school.pk])),
+            years=[YearRow(y, per_year.get(y.start_year)) for y in turnover[school.pk]],
             shares=shares,
         )
         if shares:
-            overview.efficacy_chart = efficacy_chart(school, held)
-            overview.latest = latest_figures(held)
+            overview.efficacy_chart = efficacy_chart(school, moments[school.pk])
+            overview.latest = latest_figures(moments[school.pk])
         overviews.append(overview)
     return overviews

@@ -5,11 +5,14 @@ are prepared in the background, for a week, for the one person who asked."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from dramaturg.reports import summary_counts
 
 
 class RoundSummary(models.Model):
@@ -26,9 +29,24 @@ class RoundSummary(models.Model):
     schema = models.PositiveSmallIntegerField()
     data = models.JSONField()
     computed_at = models.DateTimeField(default=timezone.now)
+    # Copies of three figures of `data`, so a list of rounds (the board overview) reads them
+    # without decoding the whole document (`reports.summary_counts`); filled on every save.
+    invited = models.PositiveIntegerField(default=0)
+    answered = models.PositiveIntegerField(null=True, blank=True)  # None: hidden
+    collective_efficacy = models.FloatField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"summary of round {self.round_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Whoever stores a summary (on first view or in the background) keeps the copies in
+        # step with the document; `update_fields` without `data` leaves them as they are.
+        for name, value in summary_counts.counts(self.data or {}).items():
+            setattr(self, name, value)
+        fields = kwargs.get("update_fields")
+        if fields is not None and "data" in fields:
+            kwargs["update_fields"] = {*fields, "invited", "answered", "collective_efficacy"}
+        super().save(*args, **kwargs)
 
 
 class ExportJob(models.Model):

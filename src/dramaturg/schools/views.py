@@ -8,11 +8,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dramaturg.cards.stages import STAGE_INFO
+from dramaturg.core.paging import paginate
 from dramaturg.schools import services
 from dramaturg.schools.forms import SchoolForm, SchoolSettingsForm, TeamForm
 from dramaturg.schools.models import Membership, School, TeamMembership
 from dramaturg.schools.roles import Perm, role_has
 from dramaturg.schools.tenancy import board_view, get_in_school, school_view
+
+# Long lists in pages: a school of two hundred staff, a board of eighty schools.
+STAFF_PER_PAGE = 50
+SCHOOLS_PER_PAGE = 50
 
 
 @school_view()
@@ -45,8 +50,9 @@ def staff_list(request: HttpRequest) -> HttpResponse:
         .filter(school=school)
         .select_related("user")
         .prefetch_related(Prefetch("teammembership_set", placements, to_attr="placements"))
-        .order_by("user__display_name")
+        .order_by("user__display_name", "pk")
     )
+    paged = paginate(request, memberships, STAFF_PER_PAGE)
     membership = request.membership  # type: ignore[attr-defined]
     own_teams = set(membership.teams.values_list("pk", flat=True))
     return render(
@@ -54,7 +60,8 @@ def staff_list(request: HttpRequest) -> HttpResponse:
         "schools/staff.html",
         {
             "school": school,
-            "memberships": memberships,
+            "memberships": paged.object_list,
+            "paged": paged,
             "can_manage": role_has(membership.role, Perm.MANAGE_STAFF),
             # The team pages the reader may open: all of them, or their own teams.
             "team_pages": None if role_has(membership.role, Perm.FACILITATE) else own_teams,
@@ -95,10 +102,17 @@ def membership_end(request: HttpRequest, membership_id: int) -> HttpResponse:
 @board_view()
 def board_home(request: HttpRequest) -> HttpResponse:
     board = request.board  # type: ignore[attr-defined]
-    schools = School.objects.filter(board=board).annotate(
-        staff=Count("memberships", filter=Q(memberships__ended_on__isnull=True))
+    schools = (
+        School.objects.filter(board=board)
+        .annotate(staff=Count("memberships", filter=Q(memberships__ended_on__isnull=True)))
+        .order_by("name", "pk")
     )
-    return render(request, "schools/board_home.html", {"board": board, "schools": schools})
+    paged = paginate(request, schools, SCHOOLS_PER_PAGE)
+    return render(
+        request,
+        "schools/board_home.html",
+        {"board": board, "schools": paged.object_list, "paged": paged},
+    )
 
 
 @board_view()

@@ -43,12 +43,20 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
 import numpy as np
+from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from dramaturg.analysis import summarise
 from dramaturg.analysis.suppression import COMPLEMENT, OVERLAP, TOO_FEW, suppress_overlapping
 from dramaturg.surveys import release
 from dramaturg.surveys.answering import round_steps
-from dramaturg.surveys.models import Participation, Round, RoundTarget
+from dramaturg.surveys.models import (
+    Participation,
+    PendingResponse,
+    Response,
+    Round,
+    RoundTarget,
+)
 
 DECIMALS = 2
 MIN_ALPHA_CASES = 10  # complete cases below which alpha is not shown (docs/dashboard.md)
@@ -367,6 +375,42 @@ def _items(scale: Any, distribution: dict[str, list[int]] | None, threshold: int
         else:
             found.append(Item(item.text, None, None, item.id))
     return tuple(found)
+
+
+def answered_counts(rounds: list[Round]) -> dict[int, int | None]:
+    """Per round: how many answered, by the same rule as `round_results(scales=False)`
+    (None while fewer than the threshold were invited), for a list of rounds in two
+    queries. A closed round whose waiting answers were not released yet is settled first,
+    as `round_results` would (once; afterwards nothing waits)."""
+    if not rounds:
+        return {}
+    waiting = set(
+        PendingResponse.objects.filter(round__in=rounds).values_list("round_id", flat=True)
+    )
+    for round_ in rounds:
+        if round_.pk in waiting:
+            release.settle(round_)  # does nothing for a round that is still open
+    invited = Subquery(
+        RoundTarget.objects.filter(round=OuterRef("pk"))
+        .values("round")
+        .annotate(n=Sum("invited"))
+        .values("n")
+    )
+    answered = Subquery(
+        Response.objects.filter(round=OuterRef("pk"))
+        .values("round")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    counted = Round.objects.filter(pk__in=[r.pk for r in rounds]).annotate(
+        invited_n=Coalesce(invited, 0), answered_n=Coalesce(answered, 0)
+    )
+    return {
+        pk: None if places < threshold else n
+        for pk, places, threshold, n in counted.values_list(
+            "pk", "invited_n", "anonymity_threshold", "answered_n"
+        )
+    }
 
 
 def round_results(round_: Round, *, scales: bool = True) -> RoundResults:

@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from dramaturg.core.paging import paginate
 from dramaturg.reports import scale_rows
 from dramaturg.schools.models import StudentGroup
 from dramaturg.schools.roles import Perm
@@ -29,6 +30,8 @@ from dramaturg.surveys import code_sheet, results, services
 from dramaturg.surveys.forms import ClassForm, RoundForm
 from dramaturg.surveys.models import Round
 from dramaturg.surveys.services import RoundError
+
+ROUNDS_PER_PAGE = 25
 
 
 def _round(request: HttpRequest, round_id: int) -> Round:
@@ -42,12 +45,13 @@ def _detail(round_: Round) -> HttpResponse:
 @school_view(Perm.FACILITATE)
 def round_list(request: HttpRequest) -> HttpResponse:
     school = request.school  # type: ignore[attr-defined]
-    rounds = Round.objects.filter(school=school).prefetch_related("targets")
-    rows = [
-        (round_, round_.status(), results.round_results(round_, scales=False).answered)
-        for round_ in rounds
-    ]
-    return render(request, "surveys/round_list.html", {"school": school, "rows": rows})
+    paged = paginate(request, Round.objects.filter(school=school), ROUNDS_PER_PAGE)
+    rounds = list(paged.object_list)
+    answered = results.answered_counts(rounds)
+    rows = [(round_, round_.status(), answered[round_.pk]) for round_ in rounds]
+    return render(
+        request, "surveys/round_list.html", {"school": school, "rows": rows, "paged": paged}
+    )
 
 
 @school_view(Perm.FACILITATE)

@@ -13,7 +13,6 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from dramaturg.cards.stages import Stage
+from dramaturg.core.paging import paginate
 from dramaturg.repertoire.errors import RepertoireError
 from dramaturg.repertoire.models import Case, CodeTag, Entry, LadderClash
 from dramaturg.repertoire.services import cases as services
@@ -198,9 +198,9 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     }
     if facilitator:
         # A school that records for years has many moments outside a case: a page at a time.
-        context["unbundled"] = Paginator(
-            services.unbundled_moments(case.school), UNBUNDLED_PER_PAGE
-        ).get_page(request.GET.get("page"))
+        paged = paginate(request, services.unbundled_moments(case.school), UNBUNDLED_PER_PAGE)
+        context["unbundled"] = paged.page
+        context["unbundled_pages"] = paged
     return render(request, "repertoire/cases/detail.html", context)
 
 

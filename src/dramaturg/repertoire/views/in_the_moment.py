@@ -7,11 +7,11 @@ and a search can be bookmarked.
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from dramaturg.core.paging import paginate
 from dramaturg.repertoire.adopted import adopted_entries, search
 from dramaturg.repertoire.booklet import RepertoireBooklet
 from dramaturg.repertoire.models import CodeTag, Ladder
@@ -38,18 +38,15 @@ def index(request: HttpRequest) -> HttpResponse:
     code = next((c for c in codes if str(c.pk) == code_param), None)
     everything = adopted_entries(school, language())
     found = search(everything, query, ladder, code.pk if code else None)
-    page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
-    query_string = request.GET.copy()
-    query_string.pop("page", None)
+    paged = paginate(request, found, PER_PAGE)
     return render(
         request,
         "repertoire/entries/index.html",
         {
             "school": school,
-            "entries": page,
+            "entries": paged.page,
             "found": len(found),
-            "page": page,
-            "query_string": query_string.urlencode(),
+            "paged": paged,
             "total": len(everything),
             "query": query,
             "ladder": ladder,
