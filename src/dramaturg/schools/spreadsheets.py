@@ -91,6 +91,24 @@ def _count_outside_quotes(line: str, char: str) -> int:
     return sum(part.count(char) for part in line.split('"')[::2])
 
 
+def csv_dialect(text: str) -> tuple[str, str, int]:
+    """(the text to parse, its delimiter, the row number of its first line).
+
+    Excel understands (and sometimes writes) a first line "sep=;" naming the delimiter: it
+    is no row, so the rows are numbered from 2. Otherwise the most frequent of the three
+    delimiters outside quotes in the first non-blank line wins."""
+    first_line, _newline, rest = text.partition("\n")
+    if SEP_LINE.fullmatch(first_line.strip()):
+        return rest, first_line.strip()[4], 2
+    # The header is near the top: look there first rather than split a large file into lines.
+    cut = text.find("\n", 65536)  # a line boundary, so the lines before it are whole
+    head, tail = (text, "") if cut < 0 else (text[:cut], text[cut:])
+    header = next((line for line in head.splitlines() if line.strip()), "")
+    header = header or next((line for line in tail.splitlines() if line.strip()), "")
+    counts = {d: _count_outside_quotes(header, d) for d in DELIMITERS}
+    return text, max(DELIMITERS, key=lambda d: counts[d]), 1  # ties: ';' wins, it comes first
+
+
 def read_csv(data: bytes, limits: Limits = UPLOAD_LIMITS) -> list[Record]:
     """Records of a CSV file; the delimiter is guessed from the header line.
 
@@ -101,15 +119,7 @@ def read_csv(data: bytes, limits: Limits = UPLOAD_LIMITS) -> list[Record]:
     text = decode_text(data)
     if BINARY_CHARS.search(text):
         raise TableError("unreadable")
-    first_line, _newline, rest = text.partition("\n")
-    start = 1
-    # Excel understands (and sometimes writes) a first line "sep=;" naming the delimiter.
-    if SEP_LINE.fullmatch(first_line.strip()):
-        delimiter, text, start = first_line.strip()[4], rest, 2
-    else:
-        header = next((line for line in text.splitlines() if line.strip()), "")
-        counts = {d: _count_outside_quotes(header, d) for d in DELIMITERS}
-        delimiter = max(DELIMITERS, key=lambda d: counts[d])  # ties: ';' wins, it comes first
+    text, delimiter, start = csv_dialect(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records: list[Record] = []
     try:
