@@ -97,9 +97,10 @@ def csv_dialect(text: str) -> tuple[str, str, int]:
     Excel understands (and sometimes writes) a first line "sep=;" naming the delimiter: it
     is no row, so the rows are numbered from 2. Otherwise the most frequent of the three
     delimiters outside quotes in the first non-blank line wins."""
-    first_line, _newline, rest = text.partition("\n")
+    end = text.find("\n")
+    first_line = text if end < 0 else text[:end]
     if SEP_LINE.fullmatch(first_line.strip()):
-        return rest, first_line.strip()[4], 2
+        return ("" if end < 0 else text[end + 1 :]), first_line.strip()[4], 2
     # The header is near the top: look there first rather than split a large file into lines.
     cut = text.find("\n", 65536)  # a line boundary, so the lines before it are whole
     head, tail = (text, "") if cut < 0 else (text[:cut], text[cut:])

@@ -22,17 +22,16 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from dramaturg.schools.spreadsheets import clean_text, csv_dialect, decode_text
+from dramaturg.schools.spreadsheets import BINARY_CHARS, clean_text, csv_dialect, decode_text
 
 # The control characters `read_csv` refuses, on UTF-8 bytes: they are ASCII, and no byte of
-# a multi-byte UTF-8 character is below 0x80, so searching the bytes finds the same ones.
-BINARY_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
-BINARY_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+# a multi-byte UTF-8 character is below 0x80, so the bytes hold the same ones. Deleting them
+# with bytes.translate and comparing lengths is several times faster than a regex search.
+CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
 # pyarrow parses in blocks of this size; a larger block only helps files with huge rows.
 BLOCK_SIZE = 4 << 20
 
@@ -54,12 +53,16 @@ class Columns:
     n_records: int
     width: int
     _arrays: list  # pyarrow string arrays, one per column
+    _encoded: dict[int, Column] = field(default_factory=dict)
 
     def column(self, index: int) -> Column:
-        # Dictionary encoding: one pass in C++, then Python cleans only the distinct texts.
-        encoded = self._arrays[index].dictionary_encode()
-        codes = encoded.indices.to_numpy(zero_copy_only=False)
-        return Column(codes, [clean_text(text) for text in encoded.dictionary.to_pylist()])
+        if index not in self._encoded:
+            # Dictionary encoding: one pass in C++, then Python cleans only the distinct texts.
+            encoded = self._arrays[index].dictionary_encode()
+            codes = encoded.indices.to_numpy(zero_copy_only=False)
+            texts = [clean_text(text) for text in encoded.dictionary.to_pylist()]
+            self._encoded[index] = Column(codes, texts)
+        return self._encoded[index]
 
     def blank(self) -> np.ndarray:
         """A boolean mask of the records whose cells are all empty once cleaned."""
@@ -92,7 +95,7 @@ def read_csv_columns(data: bytes) -> Columns | None:
             return None
         utf8 = text.encode("utf-8")
     else:
-        if BINARY_BYTES.search(utf8):
+        if len(utf8.translate(None, CONTROL_BYTES)) != len(utf8):
             return None
     body, delimiter, start = csv_dialect(text)
     if start == 2:  # a "sep=;" line: pyarrow reads what follows it

@@ -225,7 +225,10 @@ def _answers_from_columns(
         codes = column.codes[rows]
         # Only the texts of the respondents' rows: the header's is in the column too.
         used = np.bincount(codes, minlength=len(column.texts)) > 0
-        parsed = [_parse_answer(t) if u else math.nan for t, u in zip(column.texts, used)]
+        parsed = [
+            _parse_answer(t) if u else math.nan
+            for t, u in zip(column.texts, used.tolist(), strict=True)
+        ]
         if any(value is None for value in parsed):
             return None  # the row reader names the first bad cell
         values[:, j] = np.asarray(parsed, dtype=np.float64)[codes]
