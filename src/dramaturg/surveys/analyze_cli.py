@@ -21,7 +21,6 @@ import gettext
 import json
 import os
 import sys
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -165,10 +164,6 @@ def main(args: list[str]) -> int:
     parser = _Parser(prog=PROG, description=HELP, add_help=False)
     add_arguments(parser)
     options = vars(parser.parse_args(args))  # exits with 2 and one line on a bad argument
-    # scipy takes longer to import than the file to read: import it meanwhile (pyarrow parses
-    # without holding the GIL). The import lock makes the analysis wait for it if it is first.
-    preload = threading.Thread(target=_import_scipy, name="import scipy", daemon=True)
-    preload.start()
     catalogue = gettext.translation(
         "django", LOCALE_DIR, languages=[user_language()], fallback=True
     )
@@ -177,13 +172,6 @@ def main(args: list[str]) -> int:
     except CommandFailed as error:
         sys.stderr.write(f"CommandError: {error}\n")
         return 1
-    finally:
-        preload.join()  # never leave an import half done when the interpreter stops
     sys.stdout.write(output + "\n")
     return 0
 
-
-def _import_scipy() -> None:
-    # What summarise needs: the F, t and gamma functions and L-BFGS-B for omega.
-    import scipy.optimize
-    import scipy.special  # noqa: F401
