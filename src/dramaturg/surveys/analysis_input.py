@@ -92,8 +92,12 @@ def split_names(text: str) -> list[str]:
     return [name.strip() for name in text.split(",") if name.strip()]
 
 
-def read_answers(path: str | Path, items: Sequence[str], group: str | None = None) -> Answers:
-    """The answers to `items` (and the group of each respondent) in the file at `path`."""
+def read_answers(
+    path: str | Path, items: Sequence[str], group: str | None = None, *, columnar: bool = True
+) -> Answers:
+    """The answers to `items` (and the group of each respondent) in the file at `path`.
+
+    columnar=False reads row by row only (the tests compare the two readers)."""
     path = Path(path)
     items = list(items)
     if not items:
@@ -104,9 +108,9 @@ def read_answers(path: str | Path, items: Sequence[str], group: str | None = Non
     if group is not None and group in items:
         raise InputError(f"the group column {group} is also one of the items")
     data = _read_bytes(path)
-    columns = _columns(path, data)
-    if columns is not None:
-        answers = _answers_from_columns(columns, items, group, path)
+    table = _columns(path, data) if columnar else None
+    if table is not None:
+        answers = _answers_from_columns(table, items, group, path)
         if answers is not None:
             return answers
     records = _records(path, data)

@@ -174,4 +174,3 @@ def main(args: list[str]) -> int:
         return 1
     sys.stdout.write(output + "\n")
     return 0
-
