@@ -205,5 +205,5 @@ def test_a_djangos_own_option_goes_to_django(tmp_path: Path) -> None:
 
 
 def test_the_console_command_knows_the_sites_languages() -> None:
-    assert analyze_cli.LANGUAGES == tuple(code for code, _name in settings.LANGUAGES)
+    assert tuple(code for code, _name in settings.LANGUAGES) == analyze_cli.LANGUAGES
     assert analyze_cli.DEFAULT_LANGUAGE == settings.LANGUAGE_CODE
