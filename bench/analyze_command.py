@@ -184,8 +184,10 @@ def agreement(ours: dict, r_text: str) -> list[str]:
         "sd": ours["scale"]["sd"],
     }
     for key, value in pairs.items():
-        lines.append(f"  {key:<26} ours {value:.12f}  R {scalars[key]:.12f}  |diff| "
-                     f"{abs(value - scalars[key]):.1e}")
+        lines.append(
+            f"  {key:<26} ours {value:.12f}  R {scalars[key]:.12f}  |diff| "
+            f"{abs(value - scalars[key]):.1e}"
+        )
     shown = {g["group"]: g for g in ours["groups"] if not g["suppressed"]}
     for index, key in ((0, "rwg_j"), (1, "rwg_j_lindell")):
         diffs = [
@@ -269,7 +271,9 @@ def main(argv: list[str] | None = None) -> int:
         f"  {csv_path.name}: {n:,} rows in {groups:,} classes x {STUDENTS.items} items on 1..4, "
         f"{size_mb:.1f} MB"
     )
-    print(f"  machine {machine:.0%} busy during the runs, {outside:.0%} of it outside this benchmark")
+    print(
+        f"  machine {machine:.0%} busy during the runs, {outside:.0%} of it outside this benchmark"
+    )
     print()
     print(f"  {'':38} {'wall median':>11} {'wall best':>10} {'CPU median':>11} {'peak RSS':>9}")
     for runs, *_rest in tools:
@@ -301,8 +305,10 @@ def main(argv: list[str] | None = None) -> int:
         ratio = r.median("wall") / ours.median("wall")
         verdict = "PASS" if ratio >= TARGET_RATIO else "FAIL"
         aim = "reached" if ratio >= AIM_RATIO else "not reached"
-        print(f"\n{verdict}  >= {TARGET_RATIO:.0f}x faster than R (median wall): {ratio:.1f}x; "
-              f"aim {AIM_RATIO:.0f}x {aim}")
+        print(
+            f"\n{verdict}  >= {TARGET_RATIO:.0f}x faster than R (median wall): {ratio:.1f}x; "
+            f"aim {AIM_RATIO:.0f}x {aim}"
+        )
         failed |= verdict == "FAIL"
     if args.keep:
         print(f"  kept in {workdir}")
