@@ -41,8 +41,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from analysis import STUDENTS, generate  # noqa: E402  (the same network as bench-analysis)
-from machine import machine_busy  # noqa: E402
+from analysis import STUDENTS, generate
+from machine import machine_busy
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_RATIO = 5.0
