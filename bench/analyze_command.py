@@ -8,7 +8,8 @@ classes x 10 items on 1..4, Q10 reverse keyed, 3.5% of the answers empty) to a C
 school's export would be: a header, one row per student, an empty cell for a missing answer.
 Then runs, back to back, the console command a researcher runs,
 
-    dramaturg analyze students.csv --items Q1,...,Q10 --group grp --options 4 --reverse Q10 --min-items 8
+    dramaturg analyze students.csv --items Q1,...,Q10 --group grp --options 4 \
+        --reverse Q10 --min-items 8
 
 and an R script doing the same with R's packages: read.csv, reverse keying, scale scores
 (psych's alpha and the minres factor for omega on the complete cases, multilevel's ICC(1)
@@ -250,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()
     busy0, total0 = machine_busy()
     own_cpu = 0.0
-    for runs, command, tool_env, _repeat in tools:  # untimed: bytecode, file cache
+    for _runs, command, tool_env, _repeat in tools:  # untimed: bytecode, file cache
         own_cpu += timed(command, tool_env, workdir).cpu
     for round_ in range(max(repeat for *_rest, repeat in tools)):
         for runs, command, tool_env, repeat in tools:
