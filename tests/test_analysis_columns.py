@@ -207,3 +207,70 @@ def test_a_djangos_own_option_goes_to_django(tmp_path: Path) -> None:
 def test_the_console_command_knows_the_sites_languages() -> None:
     assert tuple(code for code, _name in settings.LANGUAGES) == analyze_cli.LANGUAGES
     assert analyze_cli.DEFAULT_LANGUAGE == settings.LANGUAGE_CODE
+
+
+# --- Excel: python-calamine, or openpyxl where calamine cannot give openpyxl's texts ---
+
+
+def workbook(path: Path, rows: list[list[object]], *, at: str = "A1", **extra) -> Path:
+    from openpyxl import Workbook
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    book = Workbook()
+    sheet = book.active
+    letter, first_row = coordinate_from_string(at)
+    first_column = column_index_from_string(letter)
+    for i, row in enumerate(rows):
+        for j, value in enumerate(row):
+            if value is not None:
+                sheet.cell(first_row + i, first_column + j, value)
+    if extra.get("second_sheet_active"):
+        other = book.create_sheet("andere")
+        other["A1"] = "a"
+        book.active = 1
+    book.save(path)
+    return path
+
+
+EXCEL = {
+    "numbers and text": [["a", "b", "team"], [1, 2, "x"], [3, 4.0, "y"], [2, None, 7]],
+    "away from A1": [["a", "b", "team"], [1, 2, "x"], [None, None, None], [3, 4, 7.0]],
+    "labels as numbers and text": [["a", "b", "team"], [1, 2, 7], [3, 4, "7"], [2, 2, "07"]],
+    "whitespace": [["a", " b ", "team"], [1, 2, " Klas\u00a0 3 "], [3, 4, "y"]],
+    "truth values": [["a", "b", "team"], [1, 2, True], [3, 4, "y"]],
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "at"),
+    [(name, at) for name in sorted(EXCEL) for at in ("A1", "C3")],
+)
+def test_excel_is_read_the_same_by_calamine_and_openpyxl(tmp_path: Path, name, at) -> None:
+    path = workbook(tmp_path / "antwoorden.xlsx", EXCEL[name], at=at)
+    columnar, rows = both(path, ["a", "b"])
+    assert_same(columnar, rows)
+    assert columnar.row_numbers[0] == int(at[1:]) + 1
+
+
+def test_excel_dates_and_another_active_sheet_are_read_by_openpyxl(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from dramaturg.surveys.analysis_excel import read_xlsx_columns
+
+    dated = workbook(
+        tmp_path / "dated.xlsx", [["a", "b", "team"], [1, 2, dt.date(2026, 9, 1)], [3, 4, "y"]]
+    )
+    assert read_xlsx_columns(dated.read_bytes()) is None
+    columnar, rows = both(dated, ["a", "b"])
+    assert_same(columnar, rows)
+    assert list(columnar.groups) == ["2026-09-01T00:00:00", "y"]
+
+    other = workbook(
+        tmp_path / "other.xlsx", [["a", "b", "team"], [1, 2, "x"]], second_sheet_active=True
+    )
+    assert read_xlsx_columns(other.read_bytes()) is None
+    with pytest.raises(InputError, match=r"no column b in other\.xlsx"):
+        read_answers(other, ["a", "b"], "team")
+
+    plain = workbook(tmp_path / "plain.xlsx", [["a", "b", "team"], [1, 2, "x"]])
+    assert read_xlsx_columns(plain.read_bytes()) is not None

@@ -133,7 +133,7 @@ def read_csv(data: bytes, limits: Limits = UPLOAD_LIMITS) -> list[Record]:
     return records
 
 
-def _cell_text(value: Any) -> str:
+def cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -175,7 +175,7 @@ def read_xlsx(data: bytes, limits: Limits = UPLOAD_LIMITS) -> list[Record]:
             max_col=limits.max_columns, max_row=limits.max_rows, values_only=True
         )
         records = [
-            (number, [_cell_text(v) for v in values]) for number, values in enumerate(rows, 1)
+            (number, [cell_text(v) for v in values]) for number, values in enumerate(rows, 1)
         ]
     except (*broken, IndexError, AttributeError) as error:
         # IndexError: a workbook without sheets; AttributeError: the active sheet is a chart.

@@ -22,7 +22,10 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
 
 import numpy as np
 
@@ -47,21 +50,17 @@ class Column:
 
 @dataclass(frozen=True)
 class Columns:
-    """The records of a CSV file, column by column. Record i has number `start + i`."""
+    """The records of a table, column by column. Record i has number `start + i`."""
 
     start: int
     n_records: int
     width: int
-    _arrays: list  # pyarrow string arrays, one per column
+    _encoders: Sequence[Callable[[], Column]]  # one per column, run on first use
     _encoded: dict[int, Column] = field(default_factory=dict)
 
     def column(self, index: int) -> Column:
         if index not in self._encoded:
-            # Dictionary encoding: one pass in C++, then Python cleans only the distinct texts.
-            encoded = self._arrays[index].dictionary_encode()
-            codes = encoded.indices.to_numpy(zero_copy_only=False)
-            texts = [clean_text(text) for text in encoded.dictionary.to_pylist()]
-            self._encoded[index] = Column(codes, texts)
+            self._encoded[index] = self._encoders[index]()
         return self._encoded[index]
 
     def blank(self) -> np.ndarray:
@@ -75,7 +74,17 @@ class Columns:
 
     def row(self, record: int) -> list[str]:
         """The cleaned cells of one record."""
-        return [clean_text(array[record].as_py()) for array in self._arrays]
+        return [
+            self.column(index).texts[self.column(index).codes[record]]
+            for index in range(self.width)
+        ]
+
+
+def _encode_arrow(array: Any) -> Column:
+    # Dictionary encoding: one pass in C++, then Python cleans only the distinct texts.
+    encoded = array.dictionary_encode()
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    return Column(codes, [clean_text(text) for text in encoded.dictionary.to_pylist()])
 
 
 def read_csv_columns(data: bytes) -> Columns | None:
@@ -122,7 +131,7 @@ def read_csv_columns(data: bytes) -> Columns | None:
     arrays = [column.combine_chunks() for column in table.columns]
     if any(array.null_count for array in arrays):
         return None
-    return Columns(start, table.num_rows, width, arrays)
+    return Columns(start, table.num_rows, width, [partial(_encode_arrow, a) for a in arrays])
 
 
 def _first_width(text: str, delimiter: str) -> int:

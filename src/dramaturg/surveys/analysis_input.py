@@ -16,10 +16,11 @@ No Django here: `dramaturg analyze` runs without starting Django (see `analyze_c
 message meant for translation is marked with `gettext_noop`; the command translates the
 message when it prints it.
 
-A CSV is read column by column with pyarrow (`analysis_columns`), and each distinct text of
-a column is cleaned and parsed once: 400,000 rows take a fraction of a second instead of
-seconds. A file that reader cannot answer for exactly (and every file with a bad cell, for
-the precise message) is read row by row as before; both give the same answers.
+A CSV is read column by column with pyarrow (`analysis_columns`), a workbook with
+python-calamine (`analysis_excel`), and each distinct text of a column is cleaned and parsed
+once: 400,000 rows take a fraction of a second instead of seconds. A file those readers
+cannot answer for exactly (and every file with a bad cell, for the precise message) is read
+row by row as before (the csv module, openpyxl); both give the same answers.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from dramaturg.schools.spreadsheets import (
     read_table,
 )
 from dramaturg.surveys.analysis_columns import Columns, read_csv_columns
+from dramaturg.surveys.analysis_excel import read_xlsx_columns
 
 # A decimal number; the comma is accepted as decimal separator (Dutch Excel writes "3,0").
 NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
@@ -200,9 +202,12 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def _columns(path: Path, data: bytes) -> Columns | None:
-    """The file as columns when it is a CSV that the columnar reader reads exactly."""
+    """The file as columns when a columnar reader reads it exactly (see analysis_columns
+    for CSV and analysis_excel for Excel); None leaves it to the row by row reader."""
     # The same decision as read_table: Excel and old Excel by content, text by name.
-    if not data.removeprefix(b"\xef\xbb\xbf").strip() or data.startswith((ZIP_MAGIC, OLE_MAGIC)):
+    if data.startswith(ZIP_MAGIC):
+        return read_xlsx_columns(data)
+    if not data.removeprefix(b"\xef\xbb\xbf").strip() or data.startswith(OLE_MAGIC):
         return None
     if path.suffix.lower() not in TEXT_SUFFIXES:
         return None
