@@ -42,7 +42,7 @@ from dramaturg.schools.spreadsheets import (
     TableError,
     read_table,
 )
-from dramaturg.surveys.analysis_columns import Columns, read_csv_columns
+from dramaturg.surveys.analysis_columns import Columns, read_csv_columns, release_unused_memory
 from dramaturg.surveys.analysis_excel import read_xlsx_columns
 
 # A decimal number; the comma is accepted as decimal separator (Dutch Excel writes "3,0").
@@ -113,6 +113,8 @@ def read_answers(
     table = _columns(path, data) if columnar else None
     if table is not None:
         answers = _answers_from_columns(table, items, group, path)
+        del table
+        release_unused_memory()
         if answers is not None:
             return answers
     records = _records(path, data)
