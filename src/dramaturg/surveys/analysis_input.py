@@ -219,7 +219,7 @@ def _columns(path: Path, data: bytes) -> Columns | None:
 def _answers_from_columns(
     table: Columns, items: list[str], group: str | None, path: Path
 ) -> Answers | None:
-    """The answers from a columnar CSV, or None when a cell needs the row by row reading
+    """The answers from a file read as columns, or None when a cell needs the row by row reading
     for its message (a text that is no whole number, or a header that is not on top)."""
     blank = table.blank()
     if not blank.size or blank[0]:
