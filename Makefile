@@ -88,6 +88,17 @@ bench-analysis: install
 	  $(UV) pip install --quiet --python $(PINGOUIN_VENV)/bin/python pingouin==0.7.0; }
 	$(UV) run --frozen python bench/analysis.py --pingouin-python $(PINGOUIN_VENV)/bin/python $(BENCH_ARGS)
 
+# `dramaturg analyze` end to end on a 400,000-row CSV against Rscript with multilevel and psych
+# (docs/benchmarks.md). Installs Debian's R, r-cran-multilevel and r-cran-psych when missing.
+.PHONY: bench-analyze
+bench-analyze: install
+	@{ command -v Rscript >/dev/null 2>&1 && \
+	  Rscript -e 'library(multilevel); library(psych)' >/dev/null 2>&1; } || { \
+	  echo "Installing Debian's R, r-cran-multilevel and r-cran-psych for the reference figures"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends r-base-core r-cran-multilevel r-cran-psych; }
+	$(UV) run --frozen python bench/analyze_command.py $(BENCH_ARGS)
+
 # The school dashboard over five school years of rounds (docs/benchmarks.md): SQLite by default;
 # BENCH_ARGS="--database-url postgres://…/dashboard_bench" drops and re-creates that database.
 .PHONY: bench-dashboard

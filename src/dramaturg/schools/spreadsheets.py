@@ -91,6 +91,25 @@ def _count_outside_quotes(line: str, char: str) -> int:
     return sum(part.count(char) for part in line.split('"')[::2])
 
 
+def csv_dialect(text: str) -> tuple[str, str, int]:
+    """(the text to parse, its delimiter, the row number of its first line).
+
+    Excel understands (and sometimes writes) a first line "sep=;" naming the delimiter: it
+    is no row, so the rows are numbered from 2. Otherwise the most frequent of the three
+    delimiters outside quotes in the first non-blank line wins."""
+    end = text.find("\n")
+    first_line = text if end < 0 else text[:end]
+    if SEP_LINE.fullmatch(first_line.strip()):
+        return ("" if end < 0 else text[end + 1 :]), first_line.strip()[4], 2
+    # The header is near the top: look there first rather than split a large file into lines.
+    cut = text.find("\n", 65536)  # a line boundary, so the lines before it are whole
+    head, tail = (text, "") if cut < 0 else (text[:cut], text[cut:])
+    header = next((line for line in head.splitlines() if line.strip()), "")
+    header = header or next((line for line in tail.splitlines() if line.strip()), "")
+    counts = {d: _count_outside_quotes(header, d) for d in DELIMITERS}
+    return text, max(DELIMITERS, key=lambda d: counts[d]), 1  # ties: ';' wins, it comes first
+
+
 def read_csv(data: bytes, limits: Limits = UPLOAD_LIMITS) -> list[Record]:
     """Records of a CSV file; the delimiter is guessed from the header line.
 
@@ -101,15 +120,7 @@ def read_csv(data: bytes, limits: Limits = UPLOAD_LIMITS) -> list[Record]:
     text = decode_text(data)
     if BINARY_CHARS.search(text):
         raise TableError("unreadable")
-    first_line, _newline, rest = text.partition("\n")
-    start = 1
-    # Excel understands (and sometimes writes) a first line "sep=;" naming the delimiter.
-    if SEP_LINE.fullmatch(first_line.strip()):
-        delimiter, text, start = first_line.strip()[4], rest, 2
-    else:
-        header = next((line for line in text.splitlines() if line.strip()), "")
-        counts = {d: _count_outside_quotes(header, d) for d in DELIMITERS}
-        delimiter = max(DELIMITERS, key=lambda d: counts[d])  # ties: ';' wins, it comes first
+    text, delimiter, start = csv_dialect(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records: list[Record] = []
     try:
@@ -122,7 +133,7 @@ def read_csv(data: bytes, limits: Limits = UPLOAD_LIMITS) -> list[Record]:
     return records
 
 
-def _cell_text(value: Any) -> str:
+def cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -164,7 +175,7 @@ def read_xlsx(data: bytes, limits: Limits = UPLOAD_LIMITS) -> list[Record]:
             max_col=limits.max_columns, max_row=limits.max_rows, values_only=True
         )
         records = [
-            (number, [_cell_text(v) for v in values]) for number, values in enumerate(rows, 1)
+            (number, [cell_text(v) for v in values]) for number, values in enumerate(rows, 1)
         ]
     except (*broken, IndexError, AttributeError) as error:
         # IndexError: a workbook without sheets; AttributeError: the active sheet is a chart.

@@ -11,6 +11,16 @@ the scale but for no group.
 
 Everything wrong with the file or the options raises `InputError` with one sentence that
 names the row and column where it can, so the command can print it on one line.
+
+No Django here: `dramaturg analyze` runs without starting Django (see `analyze_cli`). A
+message meant for translation is marked with `gettext_noop`; the command translates the
+message when it prints it.
+
+A CSV is read column by column with pyarrow (`analysis_columns`), a workbook with
+python-calamine (`analysis_excel`), and each distinct text of a column is cleaned and parsed
+once: 400,000 rows take a fraction of a second instead of seconds. A file those readers
+cannot answer for exactly (and every file with a bad cell, for the precise message) is read
+row by row as before (the csv module, openpyxl); both give the same answers.
 """
 
 from __future__ import annotations
@@ -22,9 +32,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from django.utils.translation import gettext
 
-from dramaturg.schools.spreadsheets import NO_LIMITS, Record, TableError, read_table
+from dramaturg.schools.spreadsheets import (
+    NO_LIMITS,
+    OLE_MAGIC,
+    TEXT_SUFFIXES,
+    ZIP_MAGIC,
+    Record,
+    TableError,
+    read_table,
+)
+from dramaturg.surveys.analysis_columns import Columns, read_csv_columns, release_unused_memory
+from dramaturg.surveys.analysis_excel import read_xlsx_columns
 
 # A decimal number; the comma is accepted as decimal separator (Dutch Excel writes "3,0").
 NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
@@ -43,14 +62,21 @@ class InputError(Exception):
     """The file or the options cannot be analysed; the message is one sentence."""
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a message for the catalogues (makemessages knows this name); the command
+    translates it when it prints it."""
+    return message
+
+
 @dataclass(frozen=True)
 class Answers:
     """The answers of a file: one row per respondent."""
 
     items: np.ndarray  # (n, k) float, NaN where the cell was empty
     item_names: list[str]
-    groups: list[str] | None  # one label per respondent ("" for none), or None without --group
-    row_numbers: list[int]  # the row of each respondent as the spreadsheet shows it
+    # One label per respondent ("" for none), or None without --group.
+    groups: list[str] | np.ndarray | None
+    row_numbers: list[int] | np.ndarray  # the row of each respondent as the spreadsheet shows it
 
 
 @dataclass(frozen=True)
@@ -68,8 +94,12 @@ def split_names(text: str) -> list[str]:
     return [name.strip() for name in text.split(",") if name.strip()]
 
 
-def read_answers(path: str | Path, items: Sequence[str], group: str | None = None) -> Answers:
-    """The answers to `items` (and the group of each respondent) in the file at `path`."""
+def read_answers(
+    path: str | Path, items: Sequence[str], group: str | None = None, *, columnar: bool = True
+) -> Answers:
+    """The answers to `items` (and the group of each respondent) in the file at `path`.
+
+    columnar=False reads row by row only (the tests compare the two readers)."""
     path = Path(path)
     items = list(items)
     if not items:
@@ -79,7 +109,15 @@ def read_answers(path: str | Path, items: Sequence[str], group: str | None = Non
         raise InputError(f"--items names {twice[0]} twice")
     if group is not None and group in items:
         raise InputError(f"the group column {group} is also one of the items")
-    records = _records(path)
+    data = _read_bytes(path)
+    table = _columns(path, data) if columnar else None
+    if table is not None:
+        answers = _answers_from_columns(table, items, group, path)
+        del table
+        release_unused_memory()
+        if answers is not None:
+            return answers
+    records = _records(path, data)
     header_index = next((i for i, (_n, cells) in enumerate(records) if any(cells)), None)
     if header_index is None:
         raise InputError(f"{path.name} is empty")
@@ -127,7 +165,7 @@ def check_settings(
         raise InputError(f"no answers in the columns {', '.join(names)}")
     if options is None:
         raise InputError(
-            gettext(
+            gettext_noop(
                 "give the number of answer options with --options N (answers run from 1 to N); "
                 "it is not guessed from the answers"
             )
@@ -154,15 +192,75 @@ def check_settings(
     return Settings(options, reverse, min_items, threshold)
 
 
-def _records(path: Path) -> list[Record]:
+def _read_bytes(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"no such file: {path}") from None
     except IsADirectoryError:
         raise InputError(f"{path} is a directory, not a file") from None
     except OSError as error:
         raise InputError(f"cannot read {path}: {error.strerror or error}") from None
+
+
+def _columns(path: Path, data: bytes) -> Columns | None:
+    """The file as columns when a columnar reader reads it exactly (see analysis_columns
+    for CSV and analysis_excel for Excel); None leaves it to the row by row reader."""
+    # The same decision as read_table: Excel and old Excel by content, text by name.
+    if data.startswith(ZIP_MAGIC):
+        return read_xlsx_columns(data)
+    if not data.removeprefix(b"\xef\xbb\xbf").strip() or data.startswith(OLE_MAGIC):
+        return None
+    if path.suffix.lower() not in TEXT_SUFFIXES:
+        return None
+    return read_csv_columns(data)
+
+
+def _answers_from_columns(
+    table: Columns, items: list[str], group: str | None, path: Path
+) -> Answers | None:
+    """The answers from a file read as columns, or None when a cell needs the row by row reading
+    for its message (a text that is no whole number, or a header that is not on top)."""
+    blank = table.blank()
+    if not blank.size or blank[0]:
+        return None  # blank lines above the header: rare, the row reader handles them
+    header = table.row(0)
+    indexes = [_column(header, name, path) for name in items]
+    group_index = None if group is None else _column(header, group, path)
+    rows = np.flatnonzero(~blank[1:]) + 1
+    if not rows.size:
+        raise InputError(f"{path.name} has a header but no rows of answers")
+    values = np.empty((rows.size, len(indexes)))
+    for j, index in enumerate(indexes):
+        column = table.column(index)
+        codes = column.codes[rows]
+        # Only the texts of the respondents' rows: the header's is in the column too.
+        used = np.bincount(codes, minlength=len(column.texts)) > 0
+        parsed = [
+            _parse_answer(t) if u else math.nan
+            for t, u in zip(column.texts, used.tolist(), strict=True)
+        ]
+        if any(value is None for value in parsed):
+            return None  # the row reader names the first bad cell
+        values[:, j] = np.asarray(parsed, dtype=np.float64)[codes]
+    labels = None
+    if group_index is not None:
+        column = table.column(group_index)
+        labels = np.asarray(column.texts, dtype=str)[column.codes[rows]]
+    return Answers(values, items, labels, rows + table.start)
+
+
+def _parse_answer(text: str) -> float | None:
+    """The answer in a cell (NaN for an empty one), or None when it is no whole number."""
+    if text == "":
+        return math.nan
+    if not NUMBER.fullmatch(text):
+        return None
+    value = float(text.replace(",", "."))
+    return value if value.is_integer() else None
+
+
+def _records(path: Path, data: bytes) -> list[Record]:
     try:
         return read_table(path.name, data, NO_LIMITS)
     except TableError as error:

@@ -11,28 +11,28 @@ from the largest answer seen was wrong whenever nobody chose the top option.
 The message for a missing `--options` is in the user's language: the first of the
 environment's LANGUAGE, LC_ALL, LC_MESSAGES and LANG that names Dutch or English (as
 gettext reads them), otherwise the site's default (Dutch).
+
+The work is in `dramaturg.surveys.analyze_cli`, which the console command `dramaturg`
+runs without starting Django; this command is the same work through Django (for
+`call_command`, and for a line with one of Django's own options such as --traceback).
 """
 
 from __future__ import annotations
 
-import json
-import os
 from typing import Any
 
 from django.conf import settings as django_settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
-from dramaturg.analysis import summarise
-from dramaturg.surveys.analysis_input import InputError, check_settings, read_answers, split_names
+from dramaturg.surveys import analyze_cli
+from dramaturg.surveys.analyze_cli import CommandFailed, to_json
+
+__all__ = ["Command", "to_json", "user_language"]
 
 
 class Command(BaseCommand):
-    help = (
-        "Scale score, alpha, omega, item-rest correlations, ICC(1) with its interval, ICC(2) "
-        "and per group rwg(j), r*wg(j), the random-group baseline and alpha of the answers in "
-        "a CSV or Excel (.xlsx) file, one row per respondent, printed as JSON."
-    )
+    help = analyze_cli.HELP
     # Reads a file, never the database: no system checks, no migrations needed.
     requires_system_checks: list[str] = []
 
@@ -43,88 +43,19 @@ class Command(BaseCommand):
         return parser
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", metavar="FILE", help="a .csv (, or ;) or .xlsx file")
-        parser.add_argument(
-            "--items", required=True, metavar="A,B,C", help="the item columns, comma-separated"
-        )
-        parser.add_argument("--group", metavar="COLUMN", help="the column with the group label")
-        parser.add_argument(
-            "--options",
-            type=int,
-            metavar="N",
-            help="answers run from 1 to N (required: it is never guessed from the answers)",
-        )
-        parser.add_argument(
-            "--reverse", default="", metavar="A,C", help="items to reverse key: (N + 1) - x"
-        )
-        parser.add_argument(
-            "--min-items",
-            type=int,
-            metavar="K",
-            help="answered items needed for a scale score (default: all items)",
-        )
-        parser.add_argument(
-            "--threshold",
-            type=int,
-            default=5,
-            metavar="T",
-            help="groups with fewer scored respondents are suppressed (default: 5)",
-        )
+        analyze_cli.add_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         with translation.override(user_language()):
-            self._analyze(options)
-
-    def _analyze(self, options: dict[str, Any]) -> None:
-        try:
-            answers = read_answers(options["file"], split_names(options["items"]), options["group"])
-            settings = check_settings(
-                answers,
-                options=options["options"],
-                reverse=split_names(options["reverse"]),
-                min_items=options["min_items"],
-                threshold=options["threshold"],
-            )
-            result = summarise(
-                answers.items,
-                answers.groups,
-                item_names=answers.item_names,
-                options=settings.options,
-                reverse=settings.reverse,
-                min_items=settings.min_items,
-                threshold=settings.threshold,
-            )
-        except (InputError, ValueError) as error:  # ValueError: summarise's own checks
-            raise CommandError(str(error)) from None
-        self.stdout.write(to_json(result))
+            try:
+                output = analyze_cli.analyze(options, translation.gettext)
+            except CommandFailed as error:
+                raise CommandError(str(error)) from None
+        self.stdout.write(output)
 
 
 def user_language(environ: dict[str, str] | None = None) -> str:
-    """The language of the person at the command line: the first of LANGUAGE, LC_ALL,
-    LC_MESSAGES and LANG that names a language we have ("nl_NL.UTF-8" -> "nl"), else the
-    site's default. "C" and "POSIX" name none."""
-    environ = dict(os.environ) if environ is None else environ
-    known = {code for code, _name in django_settings.LANGUAGES}
-    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
-        # LANGUAGE may list several ("nl:en"); the others hold one locale.
-        for entry in environ.get(variable, "").split(":"):
-            code = entry.split(".")[0].split("_")[0].split("@")[0].lower()
-            if code in known:
-                return code
-    return django_settings.LANGUAGE_CODE
-
-
-def to_json(result: dict[str, Any]) -> str:
-    """The result as JSON with one line per top-level key and one line per group."""
-
-    def dump(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False, allow_nan=False)
-
-    lines = []
-    for key, value in result.items():
-        if key == "groups" and value:
-            text = "[\n" + ",\n".join(f"    {dump(group)}" for group in value) + "\n  ]"
-        else:
-            text = dump(value)
-        lines.append(f"  {dump(key)}: {text}")
-    return "{\n" + ",\n".join(lines) + "\n}"
+    """The language of the person at the command line (see `analyze_cli.user_language`),
+    among the site's languages."""
+    known = [code for code, _name in django_settings.LANGUAGES]
+    return analyze_cli.user_language(environ, known, django_settings.LANGUAGE_CODE)
