@@ -14,7 +14,8 @@ hidden there (too few invited) stays hidden.
 
 Queries: five for a whole board, whatever the number of schools or rounds — the schools,
 the adopted cards per school and stage, the held rounds, their stored summaries and the
-memberships. (A closed round without a stored summary is summarised once, on first view.)
+memberships. A round whose summary the worker has not stored yet is listed as being
+prepared (and requested); it is never summarised in the request.
 """
 
 from __future__ import annotations
@@ -30,9 +31,8 @@ from django.utils.translation import gettext as _
 from dramaturg.cards.models import Card
 from dramaturg.cards.stages import STAGE_INFO, StageInfo
 from dramaturg.core.localized import pick_text
-from dramaturg.reports import charts
+from dramaturg.reports import charts, summaries
 from dramaturg.reports.dashboard import EFFICACY, Moment
-from dramaturg.reports.summaries import summaries
 from dramaturg.schools.models import Board, School, school_year_start
 from dramaturg.schools.turnover import YearTurnover, turnover_by_school
 from dramaturg.surveys.models import Round
@@ -52,6 +52,7 @@ class RoundRow:
     opens_on: dt.date
     invited: int
     answered: int | None  # None: hidden, too few were invited
+    pending: bool = False  # its summary is being prepared by the worker
 
     @property
     def percent(self) -> int | None:
@@ -199,17 +200,27 @@ def _held_rounds(board: Board, today: dt.date) -> list[Round]:
     )
 
 
+def _round_row(round_: Round, results: Any) -> RoundRow:
+    if results is None:
+        return RoundRow(round_.title, round_.opens_on, 0, None, pending=True)
+    return RoundRow(round_.title, round_.opens_on, results.invited, results.answered)
+
+
 def board_overview(board: Board, today: dt.date | None = None) -> list[SchoolOverview]:
     """Every school of the board, by name, with what the board may see of it."""
     today = today or timezone.localdate()
     schools = list(School.objects.filter(board=board).order_by("name"))
     adopted = _adopted_counts(board)
     rounds = _held_rounds(board, today)
-    found = summaries(rounds)
+    ready = summaries.ready(rounds)
+    found = ready.found
     turnover = turnover_by_school(schools, today)
     moments: dict[int, list[Moment]] = {school.pk: [] for school in schools}
+    of_school: dict[int, list[Round]] = {school.pk: [] for school in schools}
     for round_ in rounds:
-        moments[round_.school_id].append(Moment(round_, found[round_.pk]))
+        of_school[round_.school_id].append(round_)
+        if round_.pk in found:
+            moments[round_.school_id].append(Moment(round_, found[round_.pk]))
     overviews = []
     for school in schools:
         held = moments[school.pk]
@@ -221,15 +232,7 @@ def board_overview(board: Board, today: dt.date | None = None) -> list[SchoolOve
                 StageCount(info, adopted.get((school.pk, info.stage.value), 0))
                 for info in STAGE_INFO
             ],
-            rounds=[
-                RoundRow(
-                    title=m.round.title,
-                    opens_on=m.round.opens_on,
-                    invited=m.results.invited,
-                    answered=m.results.answered,
-                )
-                for m in reversed(held)
-            ],
+            rounds=[_round_row(r, found.get(r.pk)) for r in reversed(of_school[school.pk])],
             years=[YearRow(year, per_year.get(year.start_year)) for year in turnover[school.pk]],
             shares=shares,
         )

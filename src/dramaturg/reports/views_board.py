@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from dramaturg.reports import charts
 from dramaturg.reports.board import board_overview
 from dramaturg.schools.tenancy import board_view
 from dramaturg.schools.turnover import HIGH_TURNOVER_PERCENT
@@ -15,9 +16,10 @@ from dramaturg.schools.turnover import HIGH_TURNOVER_PERCENT
 @require_safe
 def overview(request: HttpRequest) -> HttpResponse:
     board = request.board  # type: ignore[attr-defined]
-    context = {
-        "board": board,
-        "schools": board_overview(board),
-        "threshold": HIGH_TURNOVER_PERCENT,
-    }
+    with charts.deferred():  # stored figures only: what is missing, the worker prepares
+        context = {
+            "board": board,
+            "schools": board_overview(board),
+            "threshold": HIGH_TURNOVER_PERCENT,
+        }
     return render(request, "reports/board_overview.html", context)
