@@ -83,16 +83,20 @@ class Moments(list[Moment]):
     pending: list[Round]
 
 
-def moments(school: School, today: dt.date | None = None) -> Moments:
+def moments(school: School, today: dt.date | None = None, *, compute: bool = False) -> Moments:
     """Every round of the school that has opened, oldest first, with its stored results;
-    the rounds without them are requested from the worker and listed in `pending`."""
+    the rounds without them are requested from the worker and listed in `pending`. A file
+    (`compute=True`: the round report) computes what is missing instead."""
     today = today or timezone.localdate()
     rounds = list(
         Round.objects.filter(school=school, opens_on__lte=today)
         .select_related("school")
         .order_by("opens_on", "pk")
     )
-    ready = summaries.ready(rounds)
+    if compute:
+        ready = summaries.Ready(summaries.summaries(rounds))
+    else:
+        ready = summaries.ready(rounds)
     found = Moments(Moment(r, ready.found[r.pk]) for r in rounds if r.pk in ready.found)
     found.pending = ready.pending
     return found
