@@ -79,3 +79,19 @@ def get_ready(client, url: str, **extra):
             break
         response = client.get(url, **extra)
     return response
+
+
+def prepare_pages(user, *urls: str) -> None:
+    """For transactional and browser tests: what a worker running beside the server would
+    have done before the reader arrives. The daily queuing (`recompute --due`) and the
+    worker; then each page is read once by `user`, so it asks for its charts, and the
+    worker draws them."""
+    from django.test import Client
+
+    call_command("recompute", due=True, verbosity=0, stdout=io.StringIO())
+    run_worker()
+    client = Client()
+    client.force_login(user)
+    for url in urls:
+        client.get(url)
+    run_worker()

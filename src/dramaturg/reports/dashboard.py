@@ -93,10 +93,8 @@ def moments(school: School, today: dt.date | None = None, *, compute: bool = Fal
         .select_related("school")
         .order_by("opens_on", "pk")
     )
-    if compute:
-        ready = summaries.Ready(summaries.summaries(rounds))
-    else:
-        ready = summaries.ready(rounds)
+    # A file holds every figure; a page shows what is stored and asks for the rest.
+    ready = summaries.Ready(summaries.summaries(rounds)) if compute else summaries.ready(rounds)
     found = Moments(Moment(r, ready.found[r.pk]) for r in rounds if r.pk in ready.found)
     found.pending = ready.pending
     return found

@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 
 SUMMARY, CHART, BENCHMARK = "summary", "chart", "benchmark"
 STALE_AFTER = dt.timedelta(minutes=15)
+KEEP_FINISHED = dt.timedelta(days=1)  # the queue's finished rows, for whoever looks into one
 MAX_PASSES = 3  # a key whose inputs keep changing is left for the next request after this
 
 
@@ -127,3 +128,13 @@ def run(kind: str, keys: Iterable[str], compute: Callable[[str], Any]) -> dict[s
             marker.delete()
             counts["failed"] += 1
     return counts
+
+
+def prune_finished(task_functions: Iterable[Any], keep: dt.timedelta = KEEP_FINISHED) -> int:
+    """Delete the queue's rows of these tasks that finished longer ago than `keep`."""
+    from django_tasks_db.models import DBTaskResult
+
+    paths = [t.module_path for t in task_functions]
+    cutoff = timezone.now() - keep
+    rows = DBTaskResult.objects.finished().filter(task_path__in=paths, finished_at__lt=cutoff)
+    return rows.delete()[0]

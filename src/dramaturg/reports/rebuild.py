@@ -26,8 +26,11 @@ def summary_keys(*, due: bool, today: dt.date | None = None) -> list[str]:
     rounds = Round.objects.filter(opens_on__lte=today)
     if due:
         closed = Q(closed_early_on__isnull=False) | Q(closes_on__lt=today)
-        current = Q(summary__schema=SCHEMA) & ~(closed & Q(summary__data__closed=False))
-        rounds = rounds.exclude(current)
+        rounds = rounds.filter(
+            Q(summary__isnull=True)
+            | ~Q(summary__schema=SCHEMA)
+            | (closed & Q(summary__data__closed=False))
+        )
     return [str(pk) for pk in rounds.order_by("pk").values_list("pk", flat=True)]
 
 

@@ -64,6 +64,11 @@ class Command(BaseCommand):
             task = benchmarks.compute_benchmarks
             queued[derived.BENCHMARK] = self._queue(derived.BENCHMARK, keys, task)
             self._say(f"network benchmarks: {len(queued[derived.BENCHMARK])} queued")
+        if due:  # the daily run also clears the queue's finished rows of these tasks
+            pruned = derived.prune_finished(
+                [tasks.compute_summaries, tasks.render_charts, benchmarks.compute_benchmarks]
+            )
+            self._say(f"finished tasks removed from the queue: {pruned}")
         if options["wait"]:
             self._wait(queued, options["interval"], options["timeout"])
 
