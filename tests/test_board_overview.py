@@ -27,6 +27,7 @@ from dramaturg.surveys.models import Round
 from tests.survey_helpers import add_members
 from tests.test_reports_dashboard import answered_round, queries_as_rounds_accumulate
 from tests.test_reports_results_excel import small_team_means
+from tests.worker import get_ready
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +50,7 @@ def rounds(world, teams):
 
 def page(client, url: str, language: str = "nl") -> str:
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    response = client.get(url)
+    response = get_ready(client, url)
     assert response.status_code == 200
     html = response.content.decode()
     assert f'<html lang="{language}">' in html

@@ -44,6 +44,7 @@ from dramaturg.surveys.models import Round, RoundInstrument
 from dramaturg.surveys.results import HIDDEN, Figure, RoundResults, ScaleResult
 from tests.survey_helpers import add_members
 from tests.test_reports_dashboard import answered_round
+from tests.worker import get_ready, run_background
 
 SVG = "{http://www.w3.org/2000/svg}"
 # Other schools' values for the first scale; each further scale adds SCALE_STEP.
@@ -162,6 +163,12 @@ def board_network_with(world, own_round, names: list[str]) -> Network:
     return network
 
 
+def ready_benchmarks(school):
+    """The benchmarks once the worker has made what the half year needs."""
+    run_background()
+    return benchmarks_for_school(school)
+
+
 def first_scale(found) -> object:
     (benchmark,) = found
     return benchmark.scales[0] if benchmark.scales else None
@@ -170,7 +177,7 @@ def first_scale(found) -> object:
 def dashboard(client, world, school=None, query: str = "", language: str = "en") -> str:
     url = reverse("reports:dashboard", args=[(school or world.school).slug])
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    response = client.get(url + query)
+    response = get_ready(client, url + query)
     assert response.status_code == 200
     return response.content.decode()
 
@@ -196,14 +203,14 @@ def test_four_schools_show_nothing_and_a_suppressed_or_stale_or_open_figure_does
     late = new_school("Late", world.board)
     stored_round(late, scales, 3.3, day=10)  # shown once, but the latest round is hidden
     stored_round(late, scales, None, day=120)
-    found = benchmarks_for_school(world.school)
+    found = ready_benchmarks(world.school)
     assert first_scale(found) is None  # 4 schools: De Vuurtoren and three others
     assert found[0].charts == []
 
 
 def test_five_schools_show_the_harrell_davis_quartiles_with_the_own_value(world, own):
     board_network_with(world, own, ["De Branding", "Het Anker", "De Meeuw", "De Duinroos"])
-    found = benchmarks_for_school(world.school)
+    found = ready_benchmarks(world.school)
     scale = first_scale(found)
     mine = own_values(own)[scale.scale]
     others = [other_value(own, n, scale.scale) for n in list(OTHERS)[:4]]
@@ -223,7 +230,7 @@ def test_the_latest_round_counts_and_an_older_one_of_the_same_school_does_not(wo
     late = new_school("Late", world.board)
     stored_round(late, template_scales(own), 2.0, day=10)
     stored_round(late, template_scales(own), 4.4, day=120)
-    scale = first_scale(benchmarks_for_school(world.school))
+    scale = first_scale(ready_benchmarks(world.school))
     index = [s.scale for s in template_scales(own)].index(scale.scale)
     others = [other_value(own, n, scale.scale) for n in list(OTHERS)[:3]]
     values = [own_values(own)[scale.scale], 4.4 + index * SCALE_STEP, *others]
@@ -232,13 +239,13 @@ def test_the_latest_round_counts_and_an_older_one_of_the_same_school_does_not(wo
 
 def test_queries_do_not_grow_with_the_number_of_schools(world, own):
     network = board_network_with(world, own, list(OTHERS)[:4])
-    benchmarks_for_school(world.school)  # makes the half year's snapshot
+    ready_benchmarks(world.school)  # makes the half year's snapshot
     with CaptureQueriesContext(connection) as five:
         benchmarks_for_school(world.school)
     BenchmarkSnapshot.objects.filter(network=network).delete()
     for name in list(OTHERS)[4:]:
         stored_round(new_school(name, world.board), template_scales(own), OTHERS[name])
-    benchmarks_for_school(world.school)
+    ready_benchmarks(world.school)
     with CaptureQueriesContext(connection) as seven:
         found = benchmarks_for_school(world.school)
     assert first_scale(found).n_schools == 7
@@ -251,11 +258,11 @@ def test_a_half_years_figures_do_not_move_once_made(world, own, client_for):
     network = board_network_with(world, own, list(OTHERS)[:4])
     client = client_for(world.leader)
     before = network_part(dashboard(client, world))
-    first = first_scale(benchmarks_for_school(world.school))
+    first = first_scale(ready_benchmarks(world.school))
     assert first.n_schools == 5
     for name in list(OTHERS)[4:]:  # two more schools measured in the same half year
         stored_round(new_school(name, world.board), template_scales(own), OTHERS[name])
-    assert first_scale(benchmarks_for_school(world.school)) == first
+    assert first_scale(ready_benchmarks(world.school)) == first
     assert network_part(dashboard(client, world)) == before
     assert BenchmarkSnapshot.objects.filter(network=network).count() == 1
 
@@ -265,7 +272,7 @@ def test_the_current_half_year_is_not_shown_until_it_ends(world, own):
     today = timezone.localdate()
     for name in ("Nu", "Straks", "Later", "Laatst", "Eind"):
         stored_round(new_school(name, world.board), template_scales(own), 3.1, open_now=True)
-    (benchmark,) = benchmarks_for_school(world.school)
+    (benchmark,) = ready_benchmarks(world.school)
     assert benchmark.period == last_completed_period(today)
     assert first_scale([benchmark]).n_schools == 5  # the open rounds of now do not count
 
@@ -297,7 +304,7 @@ def test_page_shows_the_network_without_any_other_school_name_or_value(world, ow
         assert not as_number(number).search(part), number
         assert not as_number(number.replace(".", ",")).search(dutch), number
     # ... while the network's median and the own value are there.
-    scale = first_scale(benchmarks_for_school(world.school))
+    scale = first_scale(ready_benchmarks(world.school))
     assert as_number(f"{scale.median:.2f}").search(part)
     assert as_number(f"{scale.own:.2f}").search(part)
     assert "<td>6</td>" in part  # De Vuurtoren and five others
@@ -478,19 +485,19 @@ def test_a_network_made_after_the_half_year_does_not_describe_it(world, own):
     """Otherwise: freeze five schools' figures in one network, start a second with the same
     five and one more, and subtract."""
     board_network_with(world, own, list(OTHERS)[:4])
-    first_scale(benchmarks_for_school(world.school))  # the board network, frozen
+    first_scale(ready_benchmarks(world.school))  # the board network, frozen
     late = new_school("Het Wad", world.board)
     stored_round(late, template_scales(own), OTHERS["Het Wad"])
     others = School.objects.exclude(pk=world.school.pk).filter(board=world.board)
     ring = ring_of(world, list(others), joined_at=timezone.now())
-    found = {b.network.pk: b for b in benchmarks_for_school(world.school)}
+    found = {b.network.pk: b for b in ready_benchmarks(world.school)}
     assert found[ring.pk].scales == []  # its schools joined after the half year
 
 
 def test_a_school_founded_after_the_half_year_does_not_count(world, own):
     network = board_network_with(world, own, list(OTHERS)[:4])
     School.objects.filter(name=list(OTHERS)[3]).update(created_at=timezone.now())
-    (benchmark,) = benchmarks_for_school(world.school)
+    (benchmark,) = ready_benchmarks(world.school)
     assert benchmark.network == network
     assert benchmark.scales == []  # four schools left: nothing to show
 
@@ -499,7 +506,7 @@ def test_two_networks_differing_by_fewer_than_five_schools_show_one(world, own):
     board = board_network_with(world, own, list(OTHERS)[:5])  # six schools
     schools = list(School.objects.filter(name__in=list(OTHERS)[:4]))
     ring = ring_of(world, schools)  # the same schools but one: five
-    found = {b.network.pk: b for b in benchmarks_for_school(world.school)}
+    found = {b.network.pk: b for b in ready_benchmarks(world.school)}
     assert first_scale([found[board.pk]]).n_schools == 6
     assert found[ring.pk].scales == []  # subtracting would give the sixth school's value
 
@@ -513,6 +520,6 @@ def test_two_networks_differing_by_five_schools_show_both(world, own):
         stored_round(school, template_scales(own), value)
         schools.append(school)
     ring = ring_of(world, schools)  # own + four others: differs from the board's by eight
-    found = {b.network.pk: b for b in benchmarks_for_school(world.school)}
+    found = {b.network.pk: b for b in ready_benchmarks(world.school)}
     assert first_scale([found[board.pk]]).n_schools == 5
     assert first_scale([found[ring.pk]]).n_schools == 5

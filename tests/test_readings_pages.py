@@ -17,13 +17,14 @@ from django.utils import translation
 from dramaturg.reports import judgements
 from dramaturg.surveys.results import round_results
 from tests.reading_helpers import AGREEING, answered, five_teams
+from tests.worker import get_ready
 
 pytestmark = pytest.mark.django_db
 
 
 def page(client, url: str, language: str = "en") -> str:
     client.cookies["dramaturg_language"] = language
-    response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+    response = get_ready(client, url, HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 200
     return html.unescape(response.content.decode())
 

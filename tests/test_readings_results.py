@@ -14,6 +14,7 @@ from django.utils import translation
 from dramaturg.reports import dashboard
 from dramaturg.surveys.results import RoundResults, round_results
 from tests.reading_helpers import AGREEING, answered, five_teams
+from tests.worker import run_background
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +76,7 @@ def test_a_trend_shows_each_point_with_its_interval(world):
     teams = five_teams(world)
     answered(world, teams, {"Team A": AGREEING}, weeks=30)
     answered(world, teams, {}, weeks=4)
+    run_background()
     with translation.override("nl"):
         found = dashboard.moments(world.school)
         section = dashboard.efficacy_sections(found, instruments=["collective_efficacy"])[0]

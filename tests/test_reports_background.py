@@ -92,6 +92,11 @@ def run_worker() -> None:
             signal.signal(sig, handler)
 
 
+def export_tasks():
+    """The queue's rows of export tasks (a round made also queues its summary)."""
+    return DBTaskResult.objects.filter(task_path="dramaturg.reports.tasks.run_export")
+
+
 def state_text(state: str, language: str = "nl") -> str:
     with translation.override(language):
         return str(ExportJob.State(state).label).capitalize()
@@ -125,7 +130,7 @@ def test_the_worker_prepares_the_file_and_only_then_offers_it(world, client_for)
     leader = client_for(world.leader)
     job = request_export(leader, round_)
     assert (job.requested_by, job.school, job.language) == (world.leader, world.school, "nl")
-    task = DBTaskResult.objects.get()
+    task = export_tasks().get()
     assert job.__class__.objects.get(pk=job.pk).task_result_id == str(task.id)
     assert task.task_path == run_export.module_path
 
@@ -140,7 +145,7 @@ def test_the_worker_prepares_the_file_and_only_then_offers_it(world, client_for)
     job.refresh_from_db()
     assert job.state == ExportJob.State.DONE
     assert job.finished_at is not None
-    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert export_tasks().get().status == "SUCCESSFUL"
     page = leader.get(job_url(job)).content.decode()
     assert state_text("done") in page
     assert 'http-equiv="refresh"' not in page
@@ -304,7 +309,7 @@ def test_who_may_not_export_a_round_may_not_queue_one(world, client_for):
     assert leader.post(url, {**data, "object_id": other_round.pk}).status_code == 404
     assert client_for(world.outsider).post(url, data).status_code == 404
     assert not ExportJob.objects.exists()
-    assert not DBTaskResult.objects.exists()
+    assert not export_tasks().exists()
 
 
 def test_old_exports_are_pruned(world, client_for):
@@ -315,10 +320,10 @@ def test_old_exports_are_pruned(world, client_for):
     now = timezone.now()
     ExportJob.objects.filter(pk=old.pk).update(created_at=now - dt.timedelta(days=7, hours=1))
     ExportJob.objects.filter(pk=recent.pk).update(created_at=now - dt.timedelta(days=6))
-    DBTaskResult.objects.update(finished_at=now - dt.timedelta(days=8))
+    export_tasks().update(finished_at=now - dt.timedelta(days=8))
     call_command("prune_exports", verbosity=0)
     assert list(ExportJob.objects.values_list("pk", flat=True)) == [recent.pk]
-    assert not DBTaskResult.objects.exists()
+    assert not export_tasks().exists()
     assert leader.get(job_url(old)).status_code == 404
 
     # The task prunes as it goes, too.

@@ -55,6 +55,7 @@ from tests.test_networks_benchmarks import (
     stored_round,
 )
 from tests.test_reports_dashboard import answered_round
+from tests.worker import prepare_pages
 
 pytestmark = pytest.mark.browser
 
@@ -242,6 +243,8 @@ def test_a_card_travels_through_the_network_and_the_board_sees_shared_results(
     assert a_name not in page.content()
 
     # B's dashboard: the network's figures as a chart, without any other school's name.
+    # (The worker beside the server has made them: tests.worker.prepare_pages.)
+    prepare_pages(scene.leader_b, reverse("reports:dashboard", args=[school_b.slug]))
     menu.get_by_role("link", name=school_b.name, exact=True).click()
     expect(page).to_have_url(re.compile(rf"/s/{school_b.slug}/$"))
     check_a11y(page)
@@ -267,6 +270,7 @@ def test_a_card_travels_through_the_network_and_the_board_sees_shared_results(
 
     # The board admin's overview: A's rounds, but no result of A.
     overview_path = reverse("reports:board_overview", args=[world.board.slug])
+    prepare_pages(world.board_admin, overview_path)
     admin = sign_in(new_context, world.board_admin.email, then=overview_path)
     admin_problems = watch_console(admin)
     part_a = admin.locator(f"#school-{school_a.pk}")
@@ -298,6 +302,7 @@ def test_a_card_travels_through_the_network_and_the_board_sees_shared_results(
     assert not problems, problems
 
     # The board admin reloads the overview: A's collective efficacy is there now.
+    prepare_pages(world.board_admin, overview_path)  # A's chart, drawn by the worker
     admin.reload()
     check_a11y(admin)
     expect(

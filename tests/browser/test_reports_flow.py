@@ -56,6 +56,7 @@ from tests.survey_helpers import add_members
 from tests.test_reports_background import run_worker
 from tests.test_reports_dashboard import answered_round
 from tests.test_reports_results_excel import small_team_means
+from tests.worker import prepare_pages
 
 pytestmark = pytest.mark.browser
 
@@ -151,6 +152,7 @@ def is_poll(response: Response) -> bool:
 def test_leader_reads_the_dashboard_and_takes_the_files_home(world, history, new_context, tmp_path):
     round_, card = history
     slug = world.school.slug
+    prepare_pages(world.leader, f"/s/{slug}/dashboard/")  # the worker beside the server
     with translation.override("nl"):
         sections = dashboard.efficacy_sections(dashboard.moments(world.school))
     chart = next(s.chart for s in sections if s.chart.key == CHART)

@@ -1,8 +1,11 @@
 """Anonymised benchmarks: where a school stands in each of its networks, scale by scale.
 
 **Frozen per half year.** Network figures describe the last *completed* half year of a
-school year (August–January or February–July) and are computed once, the first time
-someone looks after that half year ended, then kept (`BenchmarkSnapshot`). Figures that
+school year (August–January or February–July) and are computed once by the background
+worker (`compute_benchmarks`), then kept (`BenchmarkSnapshot`). The worker is asked when a
+network is made or a school joins one, by `dramaturg recompute --due` (daily) once a half
+year has ended, and by the first dashboard that finds a snapshot missing; that dashboard
+says the figures are being prepared and never computes them itself. Figures that
 moved whenever a round closed or a school joined would let a leader who notes them at two
 moments solve for the other schools' values (the quartiles are fixed weighted sums of the
 sorted values: two moments of five and six schools give six equations for five unknowns).
@@ -26,7 +29,7 @@ the titles, the three quartiles and the number of schools; the own school's valu
 from its own rounds. See docs/dashboard.md, "Benchmarks in a network".
 
 Queries on a normal view: the school's networks, their snapshots, and the school's own rounds
-of the half year with their summaries. Making a missing snapshot costs a few more, once.
+of the half year with their summaries. Requesting a missing snapshot costs a few more.
 """
 
 from __future__ import annotations
@@ -45,11 +48,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from dramaturg.core.localized import pick_text
 from dramaturg.networks.access import network_schools, networks_of_school
 from dramaturg.networks.models import BenchmarkSnapshot, Network
-from dramaturg.reports import charts, charts_range
+from dramaturg.reports import charts, charts_range, derived
+from dramaturg.reports import summaries as stored_summaries
 from dramaturg.reports.dashboard import EFFICACY
 from dramaturg.reports.summaries import summaries
 from dramaturg.schools.models import School
@@ -121,6 +126,7 @@ class NetworkBenchmark:
     charts: list[charts.Chart]  # one per instrument (answer scales differ between them)
 
     period: Period | None = None
+    pending: bool = False  # the worker is still preparing the figures
 
     # For the page's explanation.
     min_schools = MIN_SCHOOLS
@@ -255,8 +261,13 @@ def compute_snapshot(network: Network, period: Period) -> dict[str, Any]:
     return {"schema": SNAPSHOT_SCHEMA, "scales": snapshot_scales(values, titles)}
 
 
+def snapshot_key(network_id: int, period: Period) -> str:
+    return f"{network_id}:{period.start.isoformat()}"
+
+
 def snapshots(networks: list[Network], period: Period) -> dict[int, dict[str, Any]]:
-    """Each network's frozen figures for the period: read in one query, made once if missing."""
+    """Each network's stored figures for the period, in one query; the missing ones are
+    requested from the worker (once the transaction commits) and left out."""
     stored = {
         snapshot.network_id: snapshot.data
         for snapshot in BenchmarkSnapshot.objects.filter(
@@ -264,20 +275,57 @@ def snapshots(networks: list[Network], period: Period) -> dict[int, dict[str, An
         )
         if snapshot.data.get("schema") == SNAPSHOT_SCHEMA
     }
-    for network in networks:
-        if network.pk not in stored:
-            data = compute_snapshot(network, period)
-            try:
-                with transaction.atomic():
-                    BenchmarkSnapshot.objects.update_or_create(
-                        network=network, period_start=period.start, defaults={"data": data}
-                    )
-            except IntegrityError:  # made by another request at the same moment: use theirs
-                data = BenchmarkSnapshot.objects.get(
-                    network=network, period_start=period.start
-                ).data
-            stored[network.pk] = data
+    missing = [snapshot_key(n.pk, period) for n in networks if n.pk not in stored]
+    derived.request(derived.BENCHMARK, missing, compute_benchmarks)
     return stored
+
+
+def request_snapshots(networks: list[Network], today: dt.date | None = None) -> None:
+    """Ask the worker for the networks' last completed half year (a network was made, a
+    school joined): kept if it exists, made if not."""
+    period = last_completed_period(today or timezone.localdate())
+    keys = [snapshot_key(n.pk, period) for n in networks]
+    derived.request(derived.BENCHMARK, keys, compute_benchmarks)
+
+
+def due_snapshots(today: dt.date | None = None) -> list[str]:
+    """The keys of every network's missing snapshot of the last completed half year."""
+    period = last_completed_period(today or timezone.localdate())
+    have = set(
+        BenchmarkSnapshot.objects.filter(period_start=period.start).values_list(
+            "network_id", "data__schema"
+        )
+    )
+    done = {network_id for network_id, schema in have if schema == SNAPSHOT_SCHEMA}
+    ids = Network.objects.exclude(pk__in=done).values_list("pk", flat=True)
+    return [snapshot_key(pk, period) for pk in ids]
+
+
+def compute_one(key: str) -> None:
+    """The worker's computation of one snapshot. A snapshot already stored in the current
+    schema is kept: the figures of a half year never change once made."""
+    network_id, start = key.split(":")
+    network = Network.objects.filter(pk=int(network_id)).first()
+    if network is None:
+        return
+    period = period_of(dt.date.fromisoformat(start))
+    existing = BenchmarkSnapshot.objects.filter(network=network, period_start=period.start)
+    if any(s.data.get("schema") == SNAPSHOT_SCHEMA for s in existing):
+        return
+    data = compute_snapshot(network, period)
+    try:
+        with transaction.atomic():
+            BenchmarkSnapshot.objects.update_or_create(
+                network=network, period_start=period.start, defaults={"data": data}
+            )
+    except IntegrityError:  # stored by another process at the same moment: theirs stays
+        pass
+
+
+@task()
+def compute_benchmarks(keys: list[str]) -> dict[str, int]:
+    """Compute and store these snapshots (keys are "network id:period start")."""
+    return derived.run(derived.BENCHMARK, keys, compute_one)
 
 
 def _benchmark(entry: dict[str, Any], own: dict[ScaleKey, float]) -> ScaleBenchmark:
@@ -372,7 +420,11 @@ def benchmarks_for_school(school: School, today: dt.date | None = None) -> list[
         return []
     frozen = snapshots(networks, period)
     own_rounds = candidate_rounds(Q(school_id=school.pk), period)
-    values, _titles = school_values(own_rounds, summaries(own_rounds))
+    ready = stored_summaries.ready(own_rounds)
+    # Overlaps are judged among all networks the reader sees, so wait for all of them.
+    if ready.pending or len(frozen) < len(networks):
+        return [NetworkBenchmark(n, [], [], period=period, pending=True) for n in networks]
+    values, _titles = school_values(own_rounds, ready.found)
     own = {key: by_school[school.pk] for key, by_school in values.items() if school.pk in by_school}
     hidden = _overlapping(networks, frozen)
     found = []

@@ -113,7 +113,16 @@ def create_network(leader: Any, school: School, name: str, description: str = ""
         created_by=leader,
     )
     NetworkSchool.objects.create(network=network, school=school)
+    _request_benchmarks(network)
     return network
+
+
+def _request_benchmarks(network: Network) -> None:
+    """A network was made or a school joined: the worker makes the last half year's
+    benchmark snapshot if it is missing (a page never does)."""
+    from dramaturg.networks.benchmarks import request_snapshots  # it imports reports
+
+    request_snapshots([network])
 
 
 def _active_users(email: str) -> list[User]:
@@ -168,6 +177,7 @@ def answer_invitation(leader: Any, invitation: NetworkInvitation, accept: bool) 
     locked.save(update_fields=["answered_at", "accepted"])
     if accept:
         NetworkSchool.objects.get_or_create(network=locked.network, school=locked.school)
+        _request_benchmarks(locked.network)
     invitation.answered_at, invitation.accepted = locked.answered_at, locked.accepted
 
 

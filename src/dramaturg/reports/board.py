@@ -16,9 +16,9 @@ Bounded: the overview is of one page of schools (`views_board`) and one school y
 response counts and the collective efficacy per year come from columns copied out of the
 stored summaries (`reports.summary_counts`), read with the rounds in one query; only a
 sharing school's rounds of the chosen year are decoded whole, for its chart and latest
-figures. Queries: a fixed handful, whatever the number of schools, rounds or years (a held
-round without a stored summary is summarised once, on first view, through
-`reports.summaries`).
+figures. Queries: a fixed handful, whatever the number of schools, rounds or years. A round
+whose summary the worker has not stored yet is listed as being prepared (and requested); it
+is never summarised in the request.
 """
 
 from __future__ import annotations
@@ -34,9 +34,8 @@ from django.utils.translation import gettext as _
 from dramaturg.cards.models import Card
 from dramaturg.cards.stages import STAGE_INFO, StageInfo
 from dramaturg.core.localized import pick_text
-from dramaturg.reports import charts
+from dramaturg.reports import charts, summaries
 from dramaturg.reports.dashboard import EFFICACY, Moment
-from dramaturg.reports.summaries import SCHEMA, summaries
 from dramaturg.reports.summary_counts import collective_efficacy as stored_efficacy
 from dramaturg.schools.models import Board, School, school_year_start
 from dramaturg.schools.turnover import YEARS_SHOWN, YearTurnover, turnover_by_school
@@ -57,6 +56,7 @@ class RoundRow:
     opens_on: dt.date
     invited: int
     answered: int | None  # None: hidden, too few were invited
+    pending: bool = False  # its summary is being prepared by the worker
 
     @property
     def percent(self) -> int | None:
@@ -250,7 +250,7 @@ def _held_rounds(
     )
     found = []
     for round_ in rounds:
-        stored = round_.summary_schema == SCHEMA  # type: ignore[attr-defined]
+        stored = round_.summary_schema == summaries.SCHEMA  # type: ignore[attr-defined]
         found.append(
             HeldRound(
                 round_,
@@ -279,10 +279,10 @@ def board_overview(
     adopted = _adopted_counts(schools)
     held = _held_rounds(schools, sharing, year, today)
     this_year = [h for h in held if school_year_start(h.round.opens_on) == year]
-    # Decoded whole: rounds of the year without a stored summary (to store one and count
-    # it) and a sharing school's rounds of the year (its chart and latest figures).
+    # Read whole: rounds of the year without stored counts (the worker is asked for them) and
+    # a sharing school's rounds of the year (its chart and latest figures). Never computed here.
     decode = [h.round for h in this_year if h.invited is None or h.round.school_id in sharing]
-    found = summaries(decode) if decode else {}
+    found = summaries.ready(decode).found if decode else {}
     turnover = turnover_by_school(schools, today)
     rows: dict[int, list[RoundRow]] = {school.pk: [] for school in schools}
     moments: dict[int, list[Moment]] = {school.pk: [] for school in schools}
@@ -295,8 +295,9 @@ def board_overview(
             if h.invited is None and results
             else (h.invited, h.answered)
         )
+        pending = h.invited is None and results is None
         rows[h.round.school_id].append(
-            RoundRow(h.round.title, h.round.opens_on, invited or 0, answered)
+            RoundRow(h.round.title, h.round.opens_on, invited or 0, answered, pending=pending)
         )
     efficacy: dict[int, dict[int, list[float]]] = {pk: {} for pk in sharing}
     for h in held:

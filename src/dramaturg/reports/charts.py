@@ -10,6 +10,12 @@ matplotlib's SVG is rewritten so that it works under `style-src 'self'` (no `<st
 a page with several charts. Rendering costs tens of milliseconds, so the finished SVG is
 cached by a hash of everything that goes into it. See docs/charts.md.
 
+Pages never draw: inside `deferred()` (the dashboard, team and board views) a chart is read
+from the cache or from its stored row (`ChartImage`), and one that is neither is requested
+from the background worker (`reports.tasks.render_charts`) and comes back with an empty
+`svg`: the template says it is being prepared and still shows the table, which needs no
+drawing. Outside `deferred()` (files, the worker, commands) a chart is drawn when missing.
+
 matplotlib is imported inside the functions: importing this module stays cheap.
 """
 
@@ -22,7 +28,9 @@ import math
 import re
 import textwrap
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
@@ -71,6 +79,17 @@ FIGURE_WIDTH = 6.4  # inches; the SVG scales to its container anyway
 # CPU-bound under the GIL, so one lock costs next to nothing.
 _RENDER_LOCK = threading.Lock()
 _KEY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.:-]*$")
+_DEFERRED: ContextVar[bool] = ContextVar("charts_deferred", default=False)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Within this block a missing chart is requested from the worker, not drawn."""
+    token = _DEFERRED.set(True)
+    try:
+        yield
+    finally:
+        _DEFERRED.reset(token)
 
 
 @dataclass(frozen=True)
@@ -86,7 +105,11 @@ class Chart:
     title: str
     description: str  # for screen readers: what the chart shows, with the main numbers
     svg: str  # SafeString: SVG markup with <title> and <desc>, role="img", aria-labelledby
-    table: Table
+    table: Table  # "" as svg: being prepared by the worker (`deferred`)
+
+    @property
+    def pending(self) -> bool:
+        return not self.svg
 
 
 @dataclass(frozen=True)
@@ -491,13 +514,51 @@ def _chart(key: str, title: str, description: str, spec: dict, table: Table) -> 
     canonical = json.dumps(
         spec, sort_keys=True, separators=(",", ":"), allow_nan=False, default=str
     )
-    cache_key = "chart:" + hashlib.sha256(canonical.encode()).hexdigest()
+    digest = hashlib.sha256(canonical.encode()).hexdigest()
+    cache_key = "chart:" + digest
     svg = django_cache.get(cache_key)
-    if svg is None:
+    if svg is None and _DEFERRED.get():
+        svg = _stored(digest, canonical)
+        if not svg:
+            return Chart(key, title, description, "", table)
+        django_cache.set(cache_key, svg, CACHE_SECONDS)
+    elif svg is None:
         svg = _render(json.loads(canonical))
         django_cache.set(cache_key, svg, CACHE_SECONDS)
     # Safe: every text in the SVG was escaped by ElementTree when it was written.
     return Chart(key, title, description, mark_safe(svg), table)  # noqa: S308
+
+
+def _stored(digest: str, canonical: str) -> str:
+    """The stored SVG; "" when there is none yet, which is then requested from the worker."""
+    from dramaturg.reports import derived, tasks
+    from dramaturg.reports.models import ChartImage
+
+    row = ChartImage.objects.filter(key=digest).values_list("svg", flat=True).first()
+    if row:
+        return row
+    if row is None:
+        ChartImage.objects.bulk_create(
+            [ChartImage(key=digest, spec=json.loads(canonical))], ignore_conflicts=True
+        )
+    derived.request(derived.CHART, [digest], tasks.render_charts)
+    return ""
+
+
+def render_stored(digest: str) -> None:
+    """The worker's drawing of a requested chart (`reports.tasks.render_charts`)."""
+    from django.utils import timezone
+
+    from dramaturg.reports.models import ChartImage
+
+    row = ChartImage.objects.filter(key=digest).first()
+    if row is None:
+        return
+    # Drawn in the chart's own language: axis ticks use its decimal separator.
+    with translation.override(row.spec.get("language")):
+        svg = _render(row.spec)
+    ChartImage.objects.filter(key=digest).update(svg=svg, rendered_at=timezone.now())
+    django_cache.set("chart:" + digest, svg, CACHE_SECONDS)
 
 
 def _render(spec: dict) -> str:

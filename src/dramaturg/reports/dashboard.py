@@ -3,7 +3,9 @@
 Everything here reads each round's results object (`surveys.results.RoundResults`, stored
 for closed rounds by `reports.summaries`), in which every suppression rule is already applied,
 so a hidden team stays hidden on every chart and in every table built from it. The data
-flows one way: rounds → results → `Moment`s → sections of charts and rows.
+flows one way: rounds → results → `Moment`s → sections of charts and rows. A round whose
+summary the worker has not stored yet is no `Moment`: it is listed in `Moments.pending`, and
+the page says its figures are being prepared.
 """
 
 from __future__ import annotations
@@ -20,9 +22,8 @@ from django.utils.translation import gettext as _
 
 from dramaturg.analysis.change import mean_interval
 from dramaturg.core.localized import pick_text
-from dramaturg.reports import charts, scale_rows
+from dramaturg.reports import charts, scale_rows, summaries
 from dramaturg.reports.scale_rows import ChangeRow, ScaleRow
-from dramaturg.reports.summaries import summaries
 from dramaturg.schools.models import School, Team
 from dramaturg.surveys.models import Round
 from dramaturg.surveys.results import HIDDEN, Figure, RoundResults, ScaleResult
@@ -76,16 +77,27 @@ class Section:
         return round(100 * self.answered / self.invited)
 
 
-def moments(school: School, today: dt.date | None = None) -> list[Moment]:
-    """Every round of the school that has opened, oldest first, with its results."""
+class Moments(list[Moment]):
+    """The moments whose results are stored, and the rounds still being prepared."""
+
+    pending: list[Round]
+
+
+def moments(school: School, today: dt.date | None = None, *, compute: bool = False) -> Moments:
+    """Every round of the school that has opened, oldest first, with its stored results;
+    the rounds without them are requested from the worker and listed in `pending`. A file
+    (`compute=True`: the round report) computes what is missing instead."""
     today = today or timezone.localdate()
     rounds = list(
         Round.objects.filter(school=school, opens_on__lte=today)
         .select_related("school")
         .order_by("opens_on", "pk")
     )
-    found = summaries(rounds)
-    return [Moment(round_, found[round_.pk]) for round_ in rounds]
+    # A file holds every figure; a page shows what is stored and asks for the rest.
+    ready = summaries.Ready(summaries.summaries(rounds)) if compute else summaries.ready(rounds)
+    found = Moments(Moment(r, ready.found[r.pk]) for r in rounds if r.pk in ready.found)
+    found.pending = ready.pending
+    return found
 
 
 def _figure_before(

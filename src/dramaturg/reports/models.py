@@ -1,6 +1,7 @@
-"""What reports keep: the computed figures of closed rounds, so a dashboard reads them back in
-one query instead of recomputing every past round on every page view; and the files that
-are prepared in the background, for a week, for the one person who asked."""
+"""What reports keep: the computed figures of every round that has opened and the rendered
+charts, both made by the background worker (`reports.derived`) so a page only reads them
+back; the markers that keep two workers from computing the same thing at once; and the files
+that are prepared in the background, for a week, for the one person who asked."""
 
 from __future__ import annotations
 
@@ -16,11 +17,14 @@ from dramaturg.reports import summary_counts
 
 
 class RoundSummary(models.Model):
-    """The suppressed figures of a closed round (`reports.summaries`), as JSON.
+    """The suppressed figures of a round (`reports.summaries`), as JSON, computed by the
+    background worker whenever the round's inputs change (it opens, a batch of answers is
+    released, it closes).
 
-    Only closed rounds are stored: their responses, targets and threshold can no longer
-    change, so the summary never goes stale. `schema` is the summary format's version; a
-    summary of an older format is recomputed on first read.
+    `inputs` is a hash of what the figures were computed from (`summaries.round_inputs`):
+    the worker compares it before and after computing and computes again when they differ.
+    `schema` is the summary format's version; a summary of an older format counts as missing
+    (`dramaturg recompute --summaries` rebuilds them all).
     """
 
     round = models.OneToOneField(
@@ -28,6 +32,7 @@ class RoundSummary(models.Model):
     )
     schema = models.PositiveSmallIntegerField()
     data = models.JSONField()
+    inputs = models.CharField(max_length=64, blank=True)
     computed_at = models.DateTimeField(default=timezone.now)
     # Copies of three figures of `data`, so a list of rounds (the board overview) reads them
     # without decoding the whole document (`reports.summary_counts`); filled on every save.
@@ -47,6 +52,56 @@ class RoundSummary(models.Model):
         if fields is not None and "data" in fields:
             kwargs["update_fields"] = {*fields, "invited", "answered", "collective_efficacy"}
         super().save(*args, **kwargs)
+
+
+class ChartImage(models.Model):
+    """A chart's SVG, keyed by the hash of everything drawn in it (`reports.charts`).
+
+    Stored, not only cached, so that every application server finds a chart another one
+    asked for, and so a page never draws one: a page that finds no row (or one whose `svg`
+    is still empty) asks the worker to draw it and says it is being prepared. `spec` is the
+    drawing's input, so the worker, and `dramaturg recompute --charts`, can draw it again.
+    """
+
+    key = models.CharField(max_length=64, primary_key=True)
+    spec = models.JSONField()
+    svg = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"chart {self.key[:12]}"
+
+
+class Derivation(models.Model):
+    """A marker: this derived figure (a round's summary, a chart, a network's benchmark) is
+    queued or being computed (`reports.derived`).
+
+    Unique per (kind, key), so a thousand page views of a missing figure queue it once, and
+    two workers never compute it at the same time: a worker claims the marker by moving it
+    from queued to running in one UPDATE, and only one UPDATE can win. A request that comes
+    while it runs sets `dirty`; the worker then computes once more before it removes the
+    marker. A marker older than `derived.STALE_AFTER` (a worker killed hard, a lost queue)
+    may be taken over.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+
+    kind = models.CharField(max_length=20)
+    key = models.CharField(max_length=100)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    dirty = models.BooleanField(default=False)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key"], name="one_derivation_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} ({self.state})"
 
 
 class ExportJob(models.Model):

@@ -41,7 +41,7 @@ def per_series(chart: charts.Chart | None, corner: str) -> charts.Chart | None:
 
 def report_context(round_: Round) -> dict[str, Any]:
     """The round's figures and charts, in the active language."""
-    found = dashboard.moments(round_.school, round_.opens_on)
+    found = dashboard.moments(round_.school, round_.opens_on, compute=True)
     upto = found[: next(i for i, m in enumerate(found) if m.round.pk == round_.pk) + 1]
     moment = upto[-1]
     instruments = list(dict.fromkeys(s.instrument for s in moment.results.scales))

@@ -1,4 +1,9 @@
-"""The background task behind slow exports, run by `dramaturg db_worker` (django-tasks).
+"""The background tasks of reports, run by `dramaturg db_worker` (django-tasks).
+
+`compute_summaries(keys)` and `render_charts(keys)` compute derived figures that pages only
+read (`reports.derived`): round summaries (`reports.summaries`) and chart SVGs
+(`reports.charts`). Each returns how many keys it computed, skipped (another worker held
+them) and failed.
 
 `run_export(job_id)` takes an `ExportJob` from queued to running, builds the file through the
 exporter registry in the requester's language and stores it on the job; or marks the job
@@ -12,10 +17,22 @@ import logging
 from django.utils import timezone
 from django_tasks import task
 
-from dramaturg.reports import exporters, services
+from dramaturg.reports import charts, derived, exporters, services, summaries
 from dramaturg.reports.models import ExportJob
 
 logger = logging.getLogger(__name__)
+
+
+@task()
+def compute_summaries(keys: list[str]) -> dict[str, int]:
+    """Compute and store the summaries of these rounds (keys are round ids)."""
+    return derived.run(derived.SUMMARY, keys, summaries.compute_one)
+
+
+@task()
+def render_charts(keys: list[str]) -> dict[str, int]:
+    """Draw and store these charts (keys are `ChartImage` keys)."""
+    return derived.run(derived.CHART, keys, charts.render_stored)
 
 
 @task()

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from dramaturg.core.paging import paginate
+from dramaturg.reports import charts
 from dramaturg.reports.board import board_overview, default_year, held_years
 from dramaturg.schools.models import School
 from dramaturg.schools.tenancy import board_view
@@ -32,12 +33,13 @@ def overview(request: HttpRequest) -> HttpResponse:
     years = held_years(board)
     year = _chosen_year(request, years, board)
     paged = paginate(request, School.objects.filter(board=board).order_by("name"), SCHOOLS_PER_PAGE)
-    context = {
-        "board": board,
-        "year": year,
-        "years": [(start, f"{start}–{start + 1}") for start in years],
-        "paged": paged,
-        "schools": board_overview(board, year=year, schools=list(paged.object_list)),
-        "threshold": HIGH_TURNOVER_PERCENT,
-    }
+    with charts.deferred():  # stored figures only: what is missing, the worker prepares
+        context = {
+            "board": board,
+            "year": year,
+            "years": [(start, f"{start}–{start + 1}") for start in years],
+            "paged": paged,
+            "schools": board_overview(board, year=year, schools=list(paged.object_list)),
+            "threshold": HIGH_TURNOVER_PERCENT,
+        }
     return render(request, "reports/board_overview.html", context)

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from dramaturg.networks.benchmarks import benchmarks_for_school
-from dramaturg.reports import card_progress, dashboard, learning
+from dramaturg.reports import card_progress, charts, dashboard, learning
 from dramaturg.schools.models import Team
 from dramaturg.schools.roles import Perm, role_has
 from dramaturg.schools.tenancy import get_in_school, school_view
@@ -26,18 +26,20 @@ def visible_teams(request: HttpRequest):
 @require_safe
 def school_dashboard(request: HttpRequest) -> HttpResponse:
     school = request.school  # type: ignore[attr-defined]
-    found = dashboard.moments(school)
-    context = {
-        "school": school,
-        "stages": card_progress.stage_progress(school, found),
-        "sections": dashboard.efficacy_sections(found),
-        "quadrant": dashboard.quadrant(found),
-        # Moments per school year in the dressing room and podium sections (counts only).
-        "learning": learning.learning(school),
-        # Where the school stands in each of its networks; the page takes no parameters.
-        "benchmarks": benchmarks_for_school(school),
-        "teams": visible_teams(request),
-    }
+    with charts.deferred():  # stored figures only: what is missing, the worker prepares
+        found = dashboard.moments(school)
+        context = {
+            "school": school,
+            "stages": card_progress.stage_progress(school, found),
+            "sections": dashboard.efficacy_sections(found),
+            "quadrant": dashboard.quadrant(found),
+            "pending": found.pending,
+            # Moments per school year in the dressing room and podium sections (counts only).
+            "learning": learning.learning(school),
+            # Where the school stands in each of its networks; the page takes no parameters.
+            "benchmarks": benchmarks_for_school(school),
+            "teams": visible_teams(request),
+        }
     return render(request, "reports/dashboard.html", context)
 
 
@@ -48,10 +50,12 @@ def team_results(request: HttpRequest, team_id: int) -> HttpResponse:
     team = get_in_school(Team.objects.all(), school, pk=team_id)
     if not visible_teams(request).filter(pk=team.pk).exists():
         raise Http404
-    found = dashboard.moments(school)
-    context = {
-        "school": school,
-        "team": team,
-        "sections": dashboard.efficacy_sections(found, team),
-    }
+    with charts.deferred():
+        found = dashboard.moments(school)
+        context = {
+            "school": school,
+            "team": team,
+            "sections": dashboard.efficacy_sections(found, team),
+            "pending": found.pending,
+        }
     return render(request, "reports/team_results.html", context)

@@ -46,6 +46,7 @@ from django.db import transaction
 
 from dramaturg.surveys import answer_sql
 from dramaturg.surveys.models import PendingResponse, Round, week_of
+from dramaturg.surveys.signals import round_changed
 
 logger = logging.getLogger(__name__)
 
@@ -175,3 +176,4 @@ def _write(
     week = week_of(round_.opens_on)
     db.insert_responses(round_.pk, target_pk, [answers for _pk, answers in rows], week)
     db.delete_pending([pk for pk, _answers in rows])
+    round_changed.send(sender=Round, round_id=round_.pk)  # its summary is made again

@@ -42,6 +42,7 @@ from dramaturg.surveys.models import (
     StudentCode,
 )
 from dramaturg.surveys.secrets import hash_secret, new_code, new_token
+from dramaturg.surveys.signals import round_changed
 
 LONGEST_ROUND_DAYS = 92
 
@@ -186,6 +187,7 @@ def create_round(actor: Any, school: School, plan: RoundPlan) -> Round:
     for group in plan.classes:
         _add_class(round_, group)
     transaction.on_commit(lambda: _mail_links(round_, links, reminder=False))
+    round_changed.send(sender=Round, round_id=round_.pk)
     return round_
 
 
@@ -283,6 +285,7 @@ def close_round(actor: Any, round_: Round) -> None:
     round_.closed_early_on = timezone.localdate()
     Round.objects.filter(pk=round_.pk).update(closed_early_on=round_.closed_early_on)
     release.settle(round_)
+    round_changed.send(sender=Round, round_id=round_.pk)  # the worker makes its summary
 
 
 def add_class(actor: Any, school: School, name: str, size: int) -> StudentGroup:
