@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import numpy as np
 from django.db import connection, models
 
 BATCH = 2000
@@ -25,7 +23,9 @@ def create(model: type[models.Model], objects: Iterable[Any]) -> list[Any]:
     return model._default_manager.bulk_create(list(objects), batch_size=BATCH)  # type: ignore[attr-defined]
 
 
-def copy_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+def copy_rows(
+    model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> int:
     """Insert plain value rows (in `fields` order, by field name); returns how many.
 
     JSON fields take Python values (lists, dicts) and are encoded here; foreign keys take the
@@ -38,16 +38,16 @@ def copy_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[S
     count = 0
     if connection.vendor == "postgresql":
         table = connection.ops.quote_name(meta.db_table)
-        names = ", ".join(connection.ops.quote_name(column) for column in columns)
-        with connection.cursor() as cursor:
-            # psycopg's own cursor: Django's wrapper has no copy().
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # type: ignore[attr-defined]
-                for row in rows:
-                    values = list(row)
-                    for n in json_at:
-                        values[n] = json.dumps(values[n], separators=(",", ":"))
-                    copy.write_row(values)
-                    count += 1
+        names = ", ".join(connection.ops.quote_name(str(column)) for column in columns)
+        sql = f"COPY {table} ({names}) FROM STDIN"
+        # psycopg's own cursor (`cursor.cursor`): Django's wrapper has no copy().
+        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:  # type: ignore[attr-defined]
+            for row in rows:
+                values = list(row)
+                for n in json_at:
+                    values[n] = json.dumps(values[n], separators=(",", ":"))
+                copy.write_row(values)
+                count += 1
         return count
     attnames = [meta.get_field(name).attname for name in fields]  # type: ignore[union-attr]
     batch: list[models.Model] = []
@@ -61,11 +61,6 @@ def copy_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[S
         model._default_manager.bulk_create(batch)  # type: ignore[attr-defined]
         count += len(batch)
     return count
-
-
-def seeded_uuid(rng: np.random.Generator) -> uuid.UUID:
-    """A version 4 UUID from the seeded generator, so a seed gives the same rows."""
-    return uuid.UUID(bytes=rng.bytes(16), version=4)
 
 
 def at(day: dt.date, hour: int = 9) -> dt.datetime:

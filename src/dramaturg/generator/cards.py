@@ -42,7 +42,7 @@ STATES = (
     (SubjectState.ARCHIVED, 0.08),
 )
 OWN_TOPICS = (
-    ("podium", "Het lesdoel op het bord", "Leerlingen weten aan het begin van de les wat ze leren."),
+    ("podium", "Het lesdoel op het bord", "Leerlingen weten bij het begin wat ze leren."),
     ("podium", "Feedback die vooruit helpt", "We geven feedback op het werk, niet op de persoon."),
     ("audience", "Rust op de gang", "De gang is van iedereen: we lopen rustig en groeten elkaar."),
     ("audience", "Het ochtendgesprek", "Elke dag begint met een kort gesprek in de kring."),
@@ -77,7 +77,7 @@ class CardWriter:
         for group in groups:
             plans += self.plan_school(group)
         create(Card, [plan.card for plan in plans])
-        self.fill([plan for plan in plans])
+        self.fill(plans)
         adopted = self.adopt(plans)
         self.counts["cards"] += len(plans)
         return adopted
@@ -85,7 +85,8 @@ class CardWriter:
     def plan_school(self, group: SchoolPeople) -> list[CardPlan]:
         plans = []
         leader = group.leader.user
-        states, shares = zip(*STATES, strict=True)
+        states = [state for state, _share in STATES]
+        shares = [share for _state, share in STATES]
         for key, template in self.templates.items():
             if self.rng.random() > 0.75:
                 continue
@@ -134,18 +135,18 @@ class CardWriter:
             card = plan.card
             if card.template_key:
                 template = self.templates[card.template_key]
-                for g, goal in enumerate(template.goals, start=1):
+                for g, shipped in enumerate(template.goals, start=1):
                     goals.append(
                         Goal(
                             card=card,
                             position=g,
-                            title_nl=goal.title["nl"],
-                            title_en=goal.title["en"],
-                            description_nl=goal.description["nl"],
-                            description_en=goal.description["en"],
+                            title_nl=shipped.title["nl"],
+                            title_en=shipped.title["en"],
+                            description_nl=shipped.description["nl"],
+                            description_en=shipped.description["en"],
                         )
                     )
-                    goal_items.append(list(goal.interventions))
+                    goal_items.append(list(shipped.interventions))
                 texts = [(a["nl"], a["en"]) for a in template.agreements]
                 measures = [(i["nl"], i["en"]) for i in template.indicators]
             else:
@@ -163,12 +164,18 @@ class CardWriter:
                 for n, (nl, en) in enumerate(measures, start=1)
             ]
         create(Goal, goals)
-        interventions, sources = [], []
+        interventions: list[tuple[Intervention, tuple[str, ...]]] = []
+        sources: list[tuple[int, int]] = []
         for goal, items in zip(goals, goal_items, strict=True):
             for i, item in enumerate(items, start=1):
                 if item is None:
                     interventions.append(
-                        (Intervention(goal=goal, position=i, what_nl="Een vast moment in de week"), ())
+                        (
+                            Intervention(
+                                goal=goal, position=i, what_nl="Een vast moment in de week"
+                            ),
+                            (),
+                        )
                     )
                     continue
                 row = Intervention(
@@ -213,12 +220,18 @@ class CardWriter:
             numbers = range(1, plan.versions + 1) if plan.versions else [1]
             for number in numbers:
                 opened = card.created_at.date() + dt.timedelta(days=20 + 40 * number)
-                opened = min(opened, self.today - dt.timedelta(days=2 * (plan.versions - number + 1)))
-                is_open = card.state == SubjectState.CONSENT
-                count = int(self.rng.integers(0, required)) if is_open else int(
-                    self.rng.integers(required, len(eligible) + 1)
+                opened = min(
+                    opened, self.today - dt.timedelta(days=2 * (plan.versions - number + 1))
                 )
-                answering = [eligible[n] for n in sorted(self.rng.permutation(len(eligible))[:count])]
+                is_open = card.state == SubjectState.CONSENT
+                count = (
+                    int(self.rng.integers(0, required))
+                    if is_open
+                    else int(self.rng.integers(required, len(eligible) + 1))
+                )
+                answering = [
+                    eligible[n] for n in sorted(self.rng.permutation(len(eligible))[:count])
+                ]
                 consent_round = ConsentRound(
                     card=card,
                     number=number,
@@ -247,10 +260,14 @@ class CardWriter:
             if consent_round.outcome == Outcome.ADOPTED:
                 participants = sorted(
                     (
-                        {"name": p.user.display_name, "answer": str(c), "objection_withdrawn": False}
+                        {
+                            "name": p.user.display_name,
+                            "answer": str(c),
+                            "objection_withdrawn": False,
+                        }
                         for p, c in zip(answering, choices, strict=True)
                     ),
-                    key=lambda row: row["name"],
+                    key=lambda row: str(row["name"]),
                 )
                 versions.append(
                     CardVersion(
@@ -259,7 +276,7 @@ class CardWriter:
                         round=consent_round,
                         snapshot=consent_round.snapshot,
                         participants=participants,
-                        adopted_at=consent_round.closed_at,
+                        adopted_at=consent_round.closed_at or consent_round.opened_at,
                     )
                 )
         copy_rows(

@@ -78,7 +78,9 @@ def create_networks(
     networks = create(
         Network,
         (
-            Network(kind=Network.Kind.BOARD, board=board, name=board.name, slug=f"{board.slug}-netwerk")
+            Network(
+                kind=Network.Kind.BOARD, board=board, name=board.name, slug=f"{board.slug}-netwerk"
+            )
             for board in boards
         ),
     )
@@ -123,7 +125,10 @@ class CommunityWriter:
                 published = version.adopted_at + dt.timedelta(days=int(self.rng.integers(1, 60)))
                 published = min(published, at(self.today))
                 leader = plan.group.leader.user
-                for network, chance in ((self.board_networks[school.board_id], 0.5), (self.national, 0.3)):
+                for network, chance in (
+                    (self.board_networks[school.board_id], 0.5),
+                    (self.national, 0.3),
+                ):
                     if self.rng.random() < chance:
                         publications.append(
                             PublishedCard(
@@ -189,7 +194,9 @@ class CommunityWriter:
                         at(min(day + dt.timedelta(days=n + 1), self.today)),
                     )
                 )
-        copy_rows(Reply, ("thread", "body", "author", "school", "show_school", "created_at"), replies)
+        copy_rows(
+            Reply, ("thread", "body", "author", "school", "show_school", "created_at"), replies
+        )
         self.counts["publications"] += len(publications)
         self.counts["threads"] += len(threads)
 
@@ -217,10 +224,15 @@ class CommunityWriter:
             for n in sorted(self.rng.permutation(len(CASES))[: int(self.rng.integers(0, 4))]):
                 title, description, clash, stage, keys, questions = CASES[n]
                 case = Case(
-                    school=group.school, title=title, description=description, clash=clash,
-                    stage=stage, questions=questions, created_by=carriers[0].user,
+                    school=group.school,
+                    title=title,
+                    description=description,
+                    clash=clash,
+                    stage=stage,
+                    questions=questions,
+                    created_by=carriers[0].user,
                     created_at=at(year_start + dt.timedelta(days=30)),
-                )  # fmt: skip
+                )
                 cases.append((case, [school_codes[k] for k in keys]))
                 school_cases.append(case)
             days = max((self.today - year_start).days, 1)
@@ -248,7 +260,9 @@ class CommunityWriter:
                     ),
                 )
                 moments.append((moment, [school_codes[k] for k in spec["codes"]]))
-            for n in sorted(self.rng.permutation(len(self.starters))[: int(self.rng.integers(0, 5))]):
+            for n in sorted(
+                self.rng.permutation(len(self.starters))[: int(self.rng.integers(0, 5))]
+            ):
                 starter = self.starters[n]
                 adopted = self.rng.random() < 0.5
                 created = self.today - dt.timedelta(days=int(self.rng.integers(10, 300)))
@@ -270,9 +284,9 @@ class CommunityWriter:
                         for lang in ("nl", "en")
                     },
                 )
-                keys = [school_codes[k] for k in starter.codes]
+                tags = [school_codes[k] for k in starter.codes]
                 sources = [self.sources[k] for k in starter.sources if k in self.sources]
-                entries.append((entry, keys, sources, group))
+                entries.append((entry, tags, sources, group))
         create(Case, [case for case, _codes in cases])
         copy_rows(
             Case.codes.through,
@@ -310,10 +324,16 @@ class CommunityWriter:
             opened = entry.created_at + dt.timedelta(days=7)
             rounds.append(
                 EntryConsentRound(
-                    entry=entry, number=1, opened_by=group.leader.user, opened_at=opened,
-                    closed_at=opened + dt.timedelta(days=2), outcome=Outcome.ADOPTED,
-                    snapshot=take_snapshot(entry), eligible=len(eligible), required=required,
-                )  # fmt: skip
+                    entry=entry,
+                    number=1,
+                    opened_by=group.leader.user,
+                    opened_at=opened,
+                    closed_at=opened + dt.timedelta(days=2),
+                    outcome=Outcome.ADOPTED,
+                    snapshot=take_snapshot(entry),
+                    eligible=len(eligible),
+                    required=required,
+                )
             )
             plans.append((entry, group, answering))
         create(EntryConsentRound, rounds)
@@ -327,11 +347,12 @@ class CommunityWriter:
             participants = sorted(
                 ({"name": p.user.display_name, "answer": "consent", "objection_withdrawn": False}
                  for p in answering),
-                key=lambda row: row["name"],
+                key=lambda row: str(row["name"]),
             )  # fmt: skip
             version = EntryVersion(
                 entry=entry, number=1, round=consent_round, snapshot=consent_round.snapshot,
-                participants=participants, adopted_at=consent_round.closed_at,
+                participants=participants,
+                adopted_at=consent_round.opened_at + dt.timedelta(days=2),
             )  # fmt: skip
             versions.append(version)
             if self.rng.random() < 0.25:
@@ -346,10 +367,13 @@ class CommunityWriter:
             PublishedEntry,
             (
                 PublishedEntry(
-                    network=self.national, version=version, school=group.school,
-                    show_school=True, published_by=group.leader.user,
+                    network=self.national,
+                    version=version,
+                    school=group.school,
+                    show_school=True,
+                    published_by=group.leader.user,
                     published_at=min(version.adopted_at + dt.timedelta(days=3), at(self.today)),
-                )  # fmt: skip
+                )
                 for version, group in publications
             ),
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+
 import numpy as np
 
 from dramaturg.accounts.models import User
@@ -102,7 +103,9 @@ def create_boards_and_schools(
     boards = create(
         Board,
         (
-            Board(name=f"Stichting {CITIES[n % len(CITIES)]} {n + 1}", slug=f"{prefix}-b{n + 1:04d}")
+            Board(
+                name=f"Stichting {CITIES[n % len(CITIES)]} {n + 1}", slug=f"{prefix}-b{n + 1:04d}"
+            )
             for n in range(len(sizes))
         ),
     )
@@ -145,7 +148,9 @@ def board_admins(rng: np.random.Generator, boards: list[Board], prefix: str) -> 
     create(
         Membership,
         (
-            Membership(user=user, board=board, role=Role.BOARD_ADMIN, started_on=dt.date(2015, 8, 1))
+            Membership(
+                user=user, board=board, role=Role.BOARD_ADMIN, started_on=dt.date(2015, 8, 1)
+            )
             for user, board in zip(users, boards, strict=True)
         ),
     )
@@ -178,9 +183,9 @@ def create_people(
         if names[team_count - 1] == "Zorgteam":
             weights[-1] = 0.04
             weights /= weights.sum()
-        plan = []
+        plan: list[tuple[str, dt.date, dt.date | None, int]] = []
         for n in range(staff):
-            role = Role.LEADER if n < leaders else Role.CULTURE_CARRIER
+            role: str = Role.LEADER if n < leaders else Role.CULTURE_CARRIER
             if n >= leaders + carriers:
                 role = Role.MEMBER
             # Most started before the generated years; some joined since, and some left.
@@ -214,8 +219,8 @@ def create_people(
     create(Team, teams)
     created_classes = create(StudentGroup, classes)
     by_school: dict[int, list[StudentGroup]] = {}
-    for group in created_classes:
-        by_school.setdefault(group.school_id, []).append(group)
+    for student_group in created_classes:
+        by_school.setdefault(student_group.school_id, []).append(student_group)
     memberships, placements, people = [], [], []
     pending = iter(users)
     for group, plan in plans:
@@ -226,8 +231,8 @@ def create_people(
                 user=user, school=group.school, role=role, started_on=start, ended_on=end
             )
             memberships.append(membership)
-            team = group.teams[team_index] if team_index >= 0 else None
-            person = Person(user, membership, role, team)
+            placed = group.teams[team_index] if team_index >= 0 else None
+            person = Person(user, membership, role, placed)
             group.people.append(person)
             people.append(person)
     create(Membership, memberships)
@@ -249,4 +254,3 @@ def _class_names(primary: bool, count: int) -> list[str]:
 
 def _name(rng: np.random.Generator) -> str:
     return f"{FIRST[int(rng.integers(len(FIRST)))]} {LAST[int(rng.integers(len(LAST)))]}"
-

@@ -12,7 +12,8 @@ that have closed by today are made, so every answer has been released: the rows 
   class, the answer array in the order of the round's frozen instruments, and the Monday of
   the week the round opened; inserted in a shuffled order, with no pending rows left.
 
-The answers come from the demo's model (`surveys.demo`: a level per team, an effect per
+Ids, link hashes, class codes and form keys are drawn by `secrets`, as the application draws
+them; the answers come from the demo's model (`surveys.demo`: a level per team, an effect per
 person, a difficulty per item, noise, a rare "don't know", reverse-keyed items mirrored),
 drawn with numpy a whole team at a time.
 """
@@ -20,12 +21,14 @@ drawn with numpy a whole team at a time.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from dramaturg.generator.bulk import at, copy_rows, create, seeded_uuid
+from dramaturg.generator.bulk import at, copy_rows, create
 from dramaturg.generator.people import SchoolPeople
 from dramaturg.schools.models import SchoolYear
 from dramaturg.schools.roles import Role
@@ -41,7 +44,7 @@ from dramaturg.surveys.models import (
     Submission,
     week_of,
 )
-from dramaturg.surveys.secrets import CODE_ALPHABET
+from dramaturg.surveys.secrets import new_code
 from dramaturg.surveys.services import InstrumentChoice, resolve_instrument
 
 STUDENT_INSTRUMENT = "student_self_efficacy"
@@ -85,7 +88,9 @@ def answers(
         options = shape.instrument.option_count
         span = options - 1
         for offsets, reverse in shape.scales:
-            share = shape.centre + offsets[None, :] + SLOPE * (shape.weight * level + persons[:, None])
+            share = (
+                shape.centre + offsets[None, :] + SLOPE * (shape.weight * level + persons[:, None])
+            )
             raw = 1 + span * share + rng.normal(0, NOISE * span, (count, len(offsets)))
             values = np.clip(np.rint(raw), 1, options).astype(np.int64)
             values = np.where(reverse[None, :], options + 1 - values, values)
@@ -109,9 +114,11 @@ class RoundWriter:
         self.staff = shapes(rng, STAFF_INSTRUMENTS)
         self.students = shapes(rng, (STUDENT_INSTRUMENT,))
         self.school_years = {y: SchoolYear.objects.for_date(dt.date(y, 8, 1)) for y in years}
-        self.codes: set[str] = set(
-            RoundTarget.objects.exclude(class_code=None).values_list("class_code", flat=True)
-        )
+        self.codes = {
+            code
+            for code in RoundTarget.objects.values_list("class_code", flat=True)
+            if code is not None
+        }
         self.counts = {"rounds": 0, "responses": 0, "participations": 0}
         self._teams: dict[int, tuple[float, float, float]] = {}
         self._persons: dict[int, float] = {}
@@ -160,19 +167,25 @@ class RoundWriter:
                     if reminded:
                         reminded += dt.timedelta(days=7)
                     participations.append(
-                        (target.pk, person.user.pk, self.rng.bytes(32).hex(), round_.opens_on,
+                        (target.pk, person.user.pk, secrets.token_hex(32), round_.opens_on,
                          reminded, bool(done), False, "")
                     )  # fmt: skip
-                effects = np.array([self.person_effect(p.user.pk) for p, d in zip(asked, answered, strict=True) if d])
-                shape = self.staff
+                effects = np.array(
+                    [
+                        self.person_effect(p.user.pk)
+                        for p, d in zip(asked, answered, strict=True)
+                        if d
+                    ]
+                )
+                used = self.staff
             else:
                 count = int(self.rng.binomial(target.invited, rate))
                 effects = self.rng.normal(0, 0.6, count)
-                shape = self.students
-                submissions += [(self.rng.bytes(32).hex(), round_.pk) for _n in range(count)]
+                used = self.students
+                submissions += [(secrets.token_hex(32), round_.pk) for _n in range(count)]
             if len(effects):
-                for values in answers(self.rng, shape, level, effects):
-                    responses.append((seeded_uuid(self.rng), round_.pk, target.pk, values, week))
+                for values in answers(self.rng, used, level, effects):
+                    responses.append((uuid.uuid4(), round_.pk, target.pk, values, week))
         # Released responses sit in an order unrelated to the people's side.
         order = self.rng.permutation(len(responses))
         copy_rows(
@@ -246,9 +259,10 @@ class RoundWriter:
             yield target, float(self.rng.uniform(-0.5, 0.5)), float(self.rng.uniform(0.75, 0.95))
 
     def class_code(self) -> str:
+        """Like `surveys.demo.class_code`, drawn by `secrets` as the application draws codes
+        (and apart from the seeded draws, so a second network of the same seed can exist)."""
         while True:
-            raw = "".join(CODE_ALPHABET[n] for n in self.rng.integers(0, len(CODE_ALPHABET), 6))
-            code = f"{raw[:3]}-{raw[3:]}"
+            code = new_code(6)
             if code not in self.codes:
                 self.codes.add(code)
                 return code
@@ -269,4 +283,3 @@ class RoundWriter:
         if user_pk not in self._persons:
             self._persons[user_pk] = float(self.rng.normal(0, 0.5))
         return self._persons[user_pk]
-
