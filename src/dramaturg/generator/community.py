@@ -17,6 +17,7 @@ import datetime as dt
 from typing import Any
 
 import numpy as np
+from django.utils import translation
 
 from dramaturg.consent.models import Answer, Outcome, SubjectState
 from dramaturg.generator.bulk import at, copy_rows, create
@@ -42,6 +43,7 @@ from dramaturg.repertoire.models import (
     EntryVersion,
     Moment,
 )
+from dramaturg.repertoire.services.starter import starter_origin
 from dramaturg.repertoire.snapshot import take_snapshot
 from dramaturg.repertoire.starter_set import starter_entries
 from dramaturg.schools.models import Board, Quorum, School, school_year_start
@@ -215,6 +217,8 @@ class CommunityWriter:
         for code in codes:
             by_school.setdefault(code.school_id, {})[code.key] = code
         year_start = dt.date(school_year_start(self.today), 8, 1)
+        with translation.override("nl"):  # as a Dutch-speaking copier's copy reads
+            origins = {st.key: starter_origin(st.title("nl")) for st in self.starters}
         cases, moments, entries = [], [], []
         for group in groups:
             school_codes = by_school[group.school.pk]
@@ -271,7 +275,7 @@ class CommunityWriter:
                     clash=starter.clash,
                     risk_ladder=starter.risk_ladder,
                     template_key=starter.key,
-                    origin=f"Gekopieerd uit de startset van Dramaturg: “{starter.title('nl')}”.",
+                    origin=origins[starter.key],
                     created_by=carriers[0].user,
                     created_at=at(created),
                     updated_at=at(created),
