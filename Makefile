@@ -15,6 +15,7 @@ help:
 	@echo "make test   install (with Debian's chromium) and run the whole test suite"
 	@echo "make lint   ruff and mypy;  make messages  refresh the translation catalogues"
 	@echo "make bench-submissions  student submissions per second on PostgreSQL (docs/benchmarks.md)"
+	@echo "make bench-scale  every page on a generated network of 1,000 schools (docs/benchmarks.md)"
 
 # WeasyPrint (PDF exports) needs Pango; with libharfbuzz-subset0 it subsets fonts in C, which
 # halves the time of a PDF.
@@ -104,3 +105,10 @@ bench-analyze: install
 .PHONY: bench-dashboard
 bench-dashboard: install
 	$(UV) run --frozen python bench/dashboard.py $(BENCH_ARGS)
+
+# Every page kind on a generated national network through gunicorn, cold and warm
+# (docs/benchmarks.md). Drops and re-creates dramaturg_scale (BENCH_ARGS="--database-url …");
+# BENCH_ARGS="--schools 100 --keep", then "--reuse", to time again without generating again.
+.PHONY: bench-scale
+bench-scale: install
+	$(UV) run --frozen python bench/scale.py $(BENCH_ARGS)

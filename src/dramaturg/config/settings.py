@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "dramaturg.surveys",
     "dramaturg.reports",
     "dramaturg.networks",
+    # Only a management command (`generate-network`); nothing imports it at run time.
+    "dramaturg.generator",
 ]
 
 MIDDLEWARE = [
