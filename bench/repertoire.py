@@ -83,7 +83,7 @@ def sentence(rng: random.Random, n: int) -> str:
 
 def build(entries: int, moments: int, rng: random.Random) -> tuple[Any, Any, Any, list[Any]]:
     from dramaturg.accounts.models import User
-    from dramaturg.cards.stages import Stage
+    from dramaturg.core.stages import Stage
     from dramaturg.repertoire.codes import author_key
     from dramaturg.repertoire.models import (
         Case,

@@ -7,8 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dramaturg.cards.stages import STAGE_INFO
 from dramaturg.core.paging import paginate
+from dramaturg.core.stages import STAGE_INFO
 from dramaturg.schools import services
 from dramaturg.schools.forms import SchoolForm, SchoolSettingsForm, TeamForm
 from dramaturg.schools.models import Membership, School, TeamMembership

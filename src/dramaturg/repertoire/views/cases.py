@@ -22,8 +22,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from dramaturg.cards.stages import Stage
 from dramaturg.core.paging import paginate
+from dramaturg.core.stages import Stage
 from dramaturg.repertoire.errors import RepertoireError
 from dramaturg.repertoire.models import Case, CodeTag, Entry, LadderClash
 from dramaturg.repertoire.services import cases as services
