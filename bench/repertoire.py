@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     from django.utils import translation
 
-    from dramaturg.repertoire.booklet import RepertoireBooklet
+    from dramaturg.reports.repertoire_booklet import RepertoireBooklet
 
     with translation.override("nl"):
         booklet = RepertoireBooklet().build(school)  # what the background worker runs

@@ -380,7 +380,7 @@ OUTSIDER_CASES = {
     "repertoire:case_delete": _case_args,
     "repertoire:case_add_moments": _case_args,
     "repertoire:case_remove_moment": _case_moment_args,
-    "repertoire:case_export": lambda w: [*_case_args(w), "case_sheet_pdf"],
+    "reports:case_export": lambda w: [*_case_args(w), "case_sheet_pdf"],
     # Repertoire: starter set and entries in the network library.
     "repertoire:starter": lambda w: [w.school.slug],
     "repertoire:starter_copy": lambda w: [w.school.slug, "losing-face-in-class"],
