@@ -122,7 +122,7 @@ def test_the_demo_leader_logs_in_with_the_printed_password(demo):
     client = Client()
     # django-axes checks every attempt and needs the request Django's test client lacks.
     assert client.login(request=HttpRequest(), username=leader.email, password=DEMO_PASSWORD)
-    response = client.get(reverse("core:home"), follow=True)
+    response = client.get(reverse("schools:start"), follow=True)
     assert response.status_code == 200
     assert SCHOOLS[0].name in response.content.decode()
 

@@ -12,7 +12,7 @@ from tests.test_outsiders import OUTSIDER_CASES
 
 # Pages outside any tenant, on purpose: login, reset, invitations by token, the home.
 NON_TENANT = {
-    "core:home",
+    "schools:start",
     "core:set_language",
     "accounts:login",
     "accounts:logout",

@@ -5,6 +5,7 @@ from dramaturg.schools import staff_import_views, team_views, views
 
 app_name = "schools"
 urlpatterns = [
+    path("", views.home, name="start"),
     path("s/<slug:school_slug>/", views.school_home, name="home"),
     path("s/<slug:school_slug>/staff/", views.staff_list, name="staff"),
     path("s/<slug:school_slug>/settings/", views.school_settings, name="settings"),
