@@ -6,7 +6,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from dramaturg.networks.benchmarks import benchmarks_for_school
 from dramaturg.reports import card_progress, dashboard, learning
 from dramaturg.schools.models import Team
 from dramaturg.schools.roles import Perm, role_has
@@ -34,8 +33,8 @@ def school_dashboard(request: HttpRequest) -> HttpResponse:
         "quadrant": dashboard.quadrant(found),
         # Moments per school year in the dressing room and podium sections (counts only).
         "learning": learning.learning(school),
-        # Where the school stands in each of its networks; the page takes no parameters.
-        "benchmarks": benchmarks_for_school(school),
+        # Where the school stands in its networks: the template asks networks for it
+        # (`{% network_benchmarks %}`), because reports sits below networks.
         "teams": visible_teams(request),
     }
     return render(request, "reports/dashboard.html", context)
