@@ -14,10 +14,10 @@ from django.urls import reverse
 
 from dramaturg.accounts.models import User
 from dramaturg.cards.models import Card
+from dramaturg.demo.data import ACCOUNTS, BOARD_SLUG, DEMO_PASSWORD, SCHOOLS
+from dramaturg.demo.networks import PARTNER_BOARD
 from dramaturg.networks.access import network_schools
-from dramaturg.networks.demo import PARTNER_BOARD
 from dramaturg.networks.models import Network, PublishedCard, Thread
-from dramaturg.schools.demo_data import ACCOUNTS, BOARD_SLUG, DEMO_PASSWORD, SCHOOLS
 from dramaturg.schools.models import Board, Membership, School, SchoolYear
 from dramaturg.schools.roles import Role
 

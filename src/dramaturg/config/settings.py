@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "dramaturg.surveys",
     "dramaturg.reports",
     "dramaturg.networks",
+    # Above every app: the `demo` command and the demo data (no models).
+    "dramaturg.demo",
 ]
 
 MIDDLEWARE = [
