@@ -15,7 +15,7 @@ from dramaturg.schools.models import Membership
 
 
 def _invitation_in_school(w):
-    from dramaturg.accounts.services import invite_to_school
+    from dramaturg.schools.invitations import invite_to_school
 
     return invite_to_school(w.leader, w.school, email="nieuw@vuurtoren.test", role="member")
 
