@@ -53,6 +53,7 @@ lint: install
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen mypy src
+	$(UV) run --frozen lint-imports
 
 format: install
 	$(UV) run --frozen ruff format .

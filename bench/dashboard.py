@@ -140,7 +140,7 @@ def build_school(rng: random.Random, today: dt.date) -> World:
     from django.contrib.auth.hashers import make_password
 
     from dramaturg.accounts.models import User
-    from dramaturg.schools.demo_data import DemoBuilder
+    from dramaturg.demo.data import DemoBuilder
     from dramaturg.schools.models import (
         Board,
         Membership,
@@ -216,9 +216,9 @@ def survey_builder(world: World, today: dt.date, seed: int):
     """The demo's answer model and round writers (`surveys.demo.SurveyDemo`), with this
     benchmark's seed, school years and card rounds."""
     from dramaturg.cards.models import Card
+    from dramaturg.demo.surveys import STAFF as STAFF_INSTRUMENTS
+    from dramaturg.demo.surveys import SurveyDemo, generated_choices
     from dramaturg.schools.models import school_year_start
-    from dramaturg.surveys.demo import STAFF as STAFF_INSTRUMENTS
-    from dramaturg.surveys.demo import SurveyDemo, generated_choices
     from dramaturg.surveys.services import InstrumentChoice
 
     class Builder(SurveyDemo):
@@ -405,7 +405,7 @@ def run(args: argparse.Namespace, url: str) -> bool:
     from django.urls import reverse
     from django.utils import timezone
 
-    from dramaturg.cards.demo import build_card_demo
+    from dramaturg.demo.cards import build_card_demo
     from dramaturg.reports import exporters
     from dramaturg.surveys.models import Response, Round
 

@@ -83,7 +83,7 @@ def sentence(rng: random.Random, n: int) -> str:
 
 def build(entries: int, moments: int, rng: random.Random) -> tuple[Any, Any, Any, list[Any]]:
     from dramaturg.accounts.models import User
-    from dramaturg.cards.stages import Stage
+    from dramaturg.core.stages import Stage
     from dramaturg.repertoire.codes import author_key
     from dramaturg.repertoire.models import (
         Case,
@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     from django.utils import translation
 
-    from dramaturg.repertoire.booklet import RepertoireBooklet
+    from dramaturg.reports.repertoire_booklet import RepertoireBooklet
 
     with translation.override("nl"):
         booklet = RepertoireBooklet().build(school)  # what the background worker runs

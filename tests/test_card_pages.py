@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 
 from dramaturg.cards.models import Card, Goal
-from dramaturg.cards.models.content import TEXT_MAX
 from dramaturg.cards.services import content
 from dramaturg.cards.template_library import all_templates
+from dramaturg.core.limits import TEXT_MAX
 from tests.helpers import english
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dramaturg.cards.stages import Stage
 from dramaturg.cards.template_library import TemplateError, all_templates, load_template
+from dramaturg.core.stages import Stage
 from dramaturg.sources.library import shipped_source_keys, shipped_sources
 from dramaturg.sources.models import Source
 

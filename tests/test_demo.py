@@ -14,10 +14,10 @@ from django.urls import reverse
 
 from dramaturg.accounts.models import User
 from dramaturg.cards.models import Card
+from dramaturg.demo.data import ACCOUNTS, BOARD_SLUG, DEMO_PASSWORD, SCHOOLS
+from dramaturg.demo.networks import PARTNER_BOARD
 from dramaturg.networks.access import network_schools
-from dramaturg.networks.demo import PARTNER_BOARD
 from dramaturg.networks.models import Network, PublishedCard, Thread
-from dramaturg.schools.demo_data import ACCOUNTS, BOARD_SLUG, DEMO_PASSWORD, SCHOOLS
 from dramaturg.schools.models import Board, Membership, School, SchoolYear
 from dramaturg.schools.roles import Role
 
@@ -122,7 +122,7 @@ def test_the_demo_leader_logs_in_with_the_printed_password(demo):
     client = Client()
     # django-axes checks every attempt and needs the request Django's test client lacks.
     assert client.login(request=HttpRequest(), username=leader.email, password=DEMO_PASSWORD)
-    response = client.get(reverse("core:home"), follow=True)
+    response = client.get(reverse("schools:start"), follow=True)
     assert response.status_code == 200
     assert SCHOOLS[0].name in response.content.decode()
 

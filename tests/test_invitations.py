@@ -13,8 +13,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from dramaturg.accounts import services
 from dramaturg.accounts.models import Invitation, User, hash_token
+from dramaturg.schools import invitations as services
 from dramaturg.schools.models import Membership
 from dramaturg.schools.roles import Role
 from tests.personas import PASSWORD
@@ -44,7 +44,7 @@ def token_from_mail(message) -> str:
 
 
 def accept_url(token: str) -> str:
-    return reverse("accounts:invitation", args=[token])
+    return reverse("schools:accept_invitation", args=[token])
 
 
 def invite_new_teacher(world, client_for, **extra) -> str:

@@ -15,7 +15,7 @@ from dramaturg.schools.models import Membership
 
 
 def _invitation_in_school(w):
-    from dramaturg.accounts.services import invite_to_school
+    from dramaturg.schools.invitations import invite_to_school
 
     return invite_to_school(w.leader, w.school, email="nieuw@vuurtoren.test", role="member")
 
@@ -380,7 +380,7 @@ OUTSIDER_CASES = {
     "repertoire:case_delete": _case_args,
     "repertoire:case_add_moments": _case_args,
     "repertoire:case_remove_moment": _case_moment_args,
-    "repertoire:case_export": lambda w: [*_case_args(w), "case_sheet_pdf"],
+    "reports:case_export": lambda w: [*_case_args(w), "case_sheet_pdf"],
     # Repertoire: starter set and entries in the network library.
     "repertoire:starter": lambda w: [w.school.slug],
     "repertoire:starter_copy": lambda w: [w.school.slug, "losing-face-in-class"],

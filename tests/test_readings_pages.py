@@ -14,7 +14,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from dramaturg.reports import judgements
+from dramaturg.surveys import judgements
 from dramaturg.surveys.results import round_results
 from tests.reading_helpers import AGREEING, answered, five_teams
 from tests.worker import get_ready

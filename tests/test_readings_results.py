@@ -98,7 +98,7 @@ def mean_interval_of(n: int, mean: float, sd: float) -> tuple[float, float]:
 
 
 def test_the_readings_follow_their_rules():
-    from dramaturg.reports import judgements
+    from dramaturg.surveys import judgements
     from dramaturg.surveys.results import Figure
 
     with translation.override("en"):

@@ -161,16 +161,16 @@ def test_the_case_page_offers_both_files_to_a_teacher(case, world, client_for):
     client = english(client_for(world.teacher))
     page = client.get(reverse("repertoire:case_detail", args=[world.school.slug, case.pk]))
     for key in ("case_sheet_pdf", "case_sheet_docx"):
-        url = reverse("repertoire:case_export", args=[world.school.slug, case.pk, key])
+        url = reverse("reports:case_export", args=[world.school.slug, case.pk, key])
         assert url in page.content.decode()
         response = client.get(url)
         assert response.status_code == 200
         assert "attachment" in response["Content-Disposition"]
     docx = client.get(
-        reverse("repertoire:case_export", args=[world.school.slug, case.pk, "case_sheet_docx"])
+        reverse("reports:case_export", args=[world.school.slug, case.pk, "case_sheet_docx"])
     )
     assert "Discussion sheet" in docx_text(docx.content)
-    unknown = reverse("repertoire:case_export", args=[world.school.slug, case.pk, "card_pdf"])
+    unknown = reverse("reports:case_export", args=[world.school.slug, case.pk, "card_pdf"])
     assert client.get(unknown).status_code == 404
 
 

@@ -232,7 +232,7 @@ def test_another_schools_case_is_a_404(world, client_for):
         url = reverse(f"repertoire:{name}", args=[world.school.slug, foreign.pk])
         assert client.post(url, {"moments": []}).status_code == 404
     assert Case.objects.filter(pk=foreign.pk).exists()
-    url = reverse("repertoire:case_export", args=[world.school.slug, foreign.pk, "case_sheet_docx"])
+    url = reverse("reports:case_export", args=[world.school.slug, foreign.pk, "case_sheet_docx"])
     assert client.get(url).status_code == 404
 
 

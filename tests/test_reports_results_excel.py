@@ -89,7 +89,7 @@ def gettext_not_interpretable() -> str:
 
 
 def not_interpretable_in(language: str) -> str:
-    from dramaturg.reports.judgements import not_interpretable
+    from dramaturg.surveys.judgements import not_interpretable
 
     with translation.override(language):
         return not_interpretable()

@@ -27,9 +27,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from dramaturg.core.localized import pick_text
-from dramaturg.reports import card_progress, dashboard, exporters, judgements, summaries
+from dramaturg.reports import card_progress, dashboard, exporters, summaries
 from dramaturg.reports.models import ExportJob
 from dramaturg.schools.models import School
+from dramaturg.surveys import judgements
 from dramaturg.surveys.models import Response, Round
 from dramaturg.surveys.results import HIDDEN, Figure
 from dramaturg.surveys.services import close_round

@@ -11,10 +11,10 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.utils import timezone
 
-from dramaturg.schools.demo_data import demo_email
+from dramaturg.demo.data import demo_email
+from dramaturg.demo.surveys import SMALL_TEAM, SMALL_TEAMS, STAFF, build_survey_demo
 from dramaturg.schools.models import School, SchoolYear, Team
 from dramaturg.schools.roles import Role
-from dramaturg.surveys.demo import SMALL_TEAM, SMALL_TEAMS, STAFF, build_survey_demo
 from dramaturg.surveys.instrument_versions import instrument_versions
 from dramaturg.surveys.models import Participation, Response, Round
 from dramaturg.surveys.results import round_results

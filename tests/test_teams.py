@@ -12,8 +12,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from dramaturg.accounts.models import User
-from dramaturg.accounts.services import accept_invitation, invite_to_school
 from dramaturg.schools import services, teams
+from dramaturg.schools.invitations import accept_invitation, invite_to_school
 from dramaturg.schools.models import Membership, Team, TeamChange, TeamMembership
 from dramaturg.schools.roles import Role
 

@@ -12,7 +12,7 @@ from tests.test_outsiders import OUTSIDER_CASES
 
 # Pages outside any tenant, on purpose: login, reset, invitations by token, the home.
 NON_TENANT = {
-    "core:home",
+    "schools:start",
     "core:set_language",
     "accounts:login",
     "accounts:logout",
@@ -20,7 +20,7 @@ NON_TENANT = {
     "accounts:password_reset_done",
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
-    "accounts:invitation",
+    "schools:accept_invitation",
     # Respondents have no account: a personal link or a code is the only way in, and an
     # unknown one is a 404 (tests/test_survey_answering.py).
     "answer:student",

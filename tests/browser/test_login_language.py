@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from dramaturg.schools.demo_data import ACCOUNTS, DEMO_PASSWORD, SCHOOLS
+from dramaturg.demo.data import ACCOUNTS, DEMO_PASSWORD, SCHOOLS
 from dramaturg.schools.roles import Role
 from tests.browser.conftest import check_a11y, visit
 

@@ -32,7 +32,7 @@ from playwright.sync_api import Page, expect
 
 from dramaturg.accounts.models import User
 from dramaturg.cards.models import Card
-from dramaturg.cards.stages import Stage
+from dramaturg.core.stages import Stage
 from dramaturg.networks import library
 from dramaturg.networks.access import ensure_board_network
 from dramaturg.networks.benchmarks import benchmarks_for_school

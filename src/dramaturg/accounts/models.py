@@ -14,8 +14,6 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dramaturg.schools.roles import Role
-
 
 def normalize_email(email: str) -> str:
     """E-mail addresses are compared case-insensitively: we store them lower-cased."""
@@ -150,7 +148,3 @@ class Invitation(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
-
-    @property
-    def role_label(self) -> str:
-        return str(Role(self.role).label) if self.role in Role.values else self.role

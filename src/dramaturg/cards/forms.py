@@ -14,11 +14,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dramaturg.cards.models import Agreement, Card, Goal, Indicator, Intervention
-from dramaturg.cards.models.content import TEXT_MAX, TITLE_MAX
+from dramaturg.cards.models.content import TITLE_MAX
 from dramaturg.cards.services.content import EDITABLE
-from dramaturg.cards.stages import Stage
 from dramaturg.cards.template_library import all_templates
+from dramaturg.core.limits import TEXT_MAX
 from dramaturg.core.localized import CONTENT_LANGUAGES
+from dramaturg.core.stages import Stage
 from dramaturg.schools.models import School
 from dramaturg.sources.models import Source
 

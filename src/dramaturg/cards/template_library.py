@@ -12,8 +12,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from dramaturg.cards.stages import Stage
 from dramaturg.core.datafiles import DataFileError, DataFileReader, Texts
+from dramaturg.core.stages import Stage
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "card_templates"
 

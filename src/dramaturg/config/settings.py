@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "dramaturg.surveys",
     "dramaturg.reports",
     "dramaturg.networks",
+    # Above every app: the `demo` command and the demo data (no models).
+    "dramaturg.demo",
     # Only a management command (`generate-network`); nothing imports it at run time.
     "dramaturg.generator",
 ]
@@ -90,7 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "dramaturg.core.context_processors.navigation",
+                "dramaturg.config.context_processors.navigation",
             ],
         },
     }
@@ -141,7 +143,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "schools:start"
 LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
 INVITATION_VALID_DAYS = 14

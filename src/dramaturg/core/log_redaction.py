@@ -45,7 +45,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from dramaturg.surveys.secrets import CODE_ALPHABET
+from dramaturg.core.code_alphabet import CODE_ALPHABET
 
 MARKER = "[redacted]"
 

@@ -1,32 +1,14 @@
-"""Home page, language switch and error pages."""
+"""Language switch and error pages. (The start page lists schools and boards: schools.views.)"""
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dramaturg.core.middleware import SUPPORTED
-from dramaturg.schools.models import Membership
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """Send a person with one place straight there; otherwise list their schools and boards."""
-    assert request.user.is_authenticated  # login_required
-    memberships = list(
-        Membership.objects.active().filter(user=request.user).select_related("school", "board")
-    )
-    if len(memberships) == 1:
-        only = memberships[0]
-        if only.school:
-            return redirect("schools:home", school_slug=only.school.slug)
-        if only.board:
-            return redirect("schools:board_home", board_slug=only.board.slug)
-    return render(request, "core/home.html", {"memberships": memberships})
 
 
 @require_POST
@@ -38,7 +20,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        target = reverse("core:home")
+        target = reverse("schools:start")
     response = HttpResponseRedirect(target)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,

@@ -20,6 +20,7 @@ import numpy as np
 from django.utils import translation
 
 from dramaturg.consent.models import Answer, Outcome, SubjectState
+from dramaturg.demo.repertoire import CASES, demo_moments
 from dramaturg.generator.bulk import at, copy_rows, create
 from dramaturg.generator.cards import CardPlan
 from dramaturg.generator.people import SchoolPeople
@@ -33,7 +34,6 @@ from dramaturg.networks.models import (
     Thread,
 )
 from dramaturg.repertoire.codes import DEFAULT_CODES, author_key
-from dramaturg.repertoire.demo import CASES, demo_moments
 from dramaturg.repertoire.models import (
     Case,
     CodeTag,

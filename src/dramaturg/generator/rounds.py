@@ -13,7 +13,7 @@ that have closed by today are made, so every answer has been released: the rows 
   the week the round opened; inserted in a shuffled order, with no pending rows left.
 
 Ids, link hashes, class codes and form keys are drawn by `secrets`, as the application draws
-them; the answers come from the demo's model (`surveys.demo`: a level per team, an effect per
+them; the answers come from the demo's model (`demo.surveys`: a level per team, an effect per
 person, a difficulty per item, noise, a rare "don't know", reverse-keyed items mirrored),
 drawn with numpy a whole team at a time.
 """
@@ -28,12 +28,12 @@ from typing import Any
 
 import numpy as np
 
+from dramaturg.demo.surveys import DONT_KNOW, NOISE, PROFILES, ROUND_DAYS, SLOPE
+from dramaturg.demo.surveys import STAFF as STAFF_INSTRUMENTS
 from dramaturg.generator.bulk import at, copy_rows, create
 from dramaturg.generator.people import SchoolPeople
 from dramaturg.schools.models import SchoolYear
 from dramaturg.schools.roles import Role
-from dramaturg.surveys.demo import DONT_KNOW, NOISE, PROFILES, ROUND_DAYS, SLOPE
-from dramaturg.surveys.demo import STAFF as STAFF_INSTRUMENTS
 from dramaturg.surveys.instruments import Instrument, instrument_to_data
 from dramaturg.surveys.models import (
     Participation,
@@ -259,7 +259,7 @@ class RoundWriter:
             yield target, float(self.rng.uniform(-0.5, 0.5)), float(self.rng.uniform(0.75, 0.95))
 
     def class_code(self) -> str:
-        """Like `surveys.demo.class_code`, drawn by `secrets` as the application draws codes
+        """Like `demo.surveys.class_code`, drawn by `secrets` as the application draws codes
         (and apart from the seeded draws, so a second network of the same seed can exist)."""
         while True:
             code = new_code(6)

@@ -28,9 +28,9 @@ from django.utils.translation import gettext_lazy
 from dramaturg.cards.errors import CardError
 from dramaturg.cards.models import Agreement, Card, CardVersion, Goal, Indicator, Intervention
 from dramaturg.cards.snapshot import Snapshot, labelled_lines, pick
-from dramaturg.cards.stages import Stage
 from dramaturg.cards.views.versions import readable
 from dramaturg.core.localized import CONTENT_LANGUAGES
+from dramaturg.core.stages import Stage
 from dramaturg.networks import library_search
 from dramaturg.networks.access import in_network, network_schools
 from dramaturg.networks.models import Network, PublishedCard

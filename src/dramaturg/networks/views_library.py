@@ -25,9 +25,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from dramaturg.cards.models import Card
 from dramaturg.cards.snapshot import pick
-from dramaturg.cards.stages import STAGE_INFO, Stage
 from dramaturg.cards.views.common import get_card
 from dramaturg.core.paging import paginate
+from dramaturg.core.stages import STAGE_INFO, Stage
 from dramaturg.networks import library as service
 from dramaturg.networks import library_search
 from dramaturg.networks.access import ensure_board_network, network_view, networks_of_school

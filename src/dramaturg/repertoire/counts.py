@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from dramaturg.cards.stages import Stage
+from dramaturg.core.stages import Stage
 from dramaturg.repertoire.models import CodeTag, LadderClash, Moment
 from dramaturg.schools.models import school_year_start
 

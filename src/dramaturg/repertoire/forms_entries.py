@@ -14,8 +14,8 @@ from django.db.models import IntegerField, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from dramaturg.cards.models import Agreement, Intervention
-from dramaturg.cards.stages import Stage
 from dramaturg.core.localized import localized
+from dramaturg.core.stages import Stage
 from dramaturg.repertoire.models import Case, CodeTag, Entry, Ladder, LadderClash
 from dramaturg.repertoire.models.entries import ENTRY_TITLE_MAX
 from dramaturg.repertoire.services.entries import TEXT_FIELDS

@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dramaturg.cards.stages import Stage
+from dramaturg.core.stages import Stage
 from dramaturg.repertoire import names
 from dramaturg.repertoire.models import CodeTag, Involved, Ladder, LadderClash
 from dramaturg.repertoire.models.codes import CODE_NAME_MAX

@@ -32,8 +32,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dramaturg.cards.models import Card
-from dramaturg.cards.stages import STAGE_INFO, StageInfo
 from dramaturg.core.localized import pick_text
+from dramaturg.core.stages import STAGE_INFO, StageInfo
 from dramaturg.reports import charts, summaries
 from dramaturg.reports.dashboard import EFFICACY, Moment
 from dramaturg.reports.summary_counts import collective_efficacy as stored_efficacy

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from dramaturg.cards.models import Agreement, Card, CardVersion, Goal, Indicator, Intervention
 from dramaturg.cards.models.consent import ConsentAnswer
-from dramaturg.cards.stages import STAGE_INFO, StageInfo
+from dramaturg.core.stages import STAGE_INFO, StageInfo
 from dramaturg.reports.exporters import CARD, Exporter
 from dramaturg.sources.models import Source
 

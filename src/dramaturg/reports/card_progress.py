@@ -15,8 +15,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from dramaturg.cards.models import Card, CardVersion, ConsentRound
-from dramaturg.cards.stages import STAGE_INFO, StageInfo
 from dramaturg.core.localized import pick_text
+from dramaturg.core.stages import STAGE_INFO, StageInfo
 from dramaturg.reports import charts
 from dramaturg.reports.dashboard import Moment
 from dramaturg.schools.models import School

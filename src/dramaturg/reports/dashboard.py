@@ -22,11 +22,12 @@ from django.utils.translation import gettext as _
 
 from dramaturg.analysis.change import mean_interval
 from dramaturg.core.localized import pick_text
-from dramaturg.reports import charts, scale_rows, summaries
-from dramaturg.reports.scale_rows import ChangeRow, ScaleRow
+from dramaturg.reports import charts, summaries
 from dramaturg.schools.models import School, Team
+from dramaturg.surveys import scale_rows
 from dramaturg.surveys.models import Round
 from dramaturg.surveys.results import HIDDEN, Figure, RoundResults, ScaleResult
+from dramaturg.surveys.scale_rows import ChangeRow, ScaleRow
 
 # The efficacy instruments in the order the dashboard shows them.
 EFFICACY = (

@@ -85,7 +85,7 @@ BUILTIN = (
     "dramaturg.reports.card_document",
     "dramaturg.reports.card_wmk",
     "dramaturg.reports.case_sheet",
-    "dramaturg.repertoire.booklet",
+    "dramaturg.reports.repertoire_booklet",
 )
 
 

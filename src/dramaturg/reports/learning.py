@@ -19,7 +19,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from dramaturg.cards.stages import Stage
+from dramaturg.core.stages import Stage
 from dramaturg.repertoire.counts import GUARD, Breakdown, Cell, YearCounts, learning_counts
 from dramaturg.repertoire.models import LadderClash
 from dramaturg.reports.charts import Chart

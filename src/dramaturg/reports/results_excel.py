@@ -24,12 +24,12 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from dramaturg.core.localized import pick_text
-from dramaturg.reports import judgements, scale_rows, xlsx
+from dramaturg.reports import xlsx
 from dramaturg.reports.codebook import write_codebook
 from dramaturg.reports.exporters import ROUND, XLSX, Exporter, register
 from dramaturg.reports.summaries import summaries
 from dramaturg.reports.xlsx import TWO, Number, Sheet, SheetTitles
-from dramaturg.surveys import results
+from dramaturg.surveys import judgements, results, scale_rows
 from dramaturg.surveys.models import Round
 
 

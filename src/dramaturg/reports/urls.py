@@ -24,6 +24,11 @@ urlpatterns = [
         views.card_export,
         name="card_export",
     ),
+    path(
+        "s/<slug:school_slug>/cases/<int:case_id>/export/<str:key>/",
+        views.case_export,
+        name="case_export",
+    ),
     path("s/<slug:school_slug>/exports/", views.exports, name="exports"),
     path("s/<slug:school_slug>/exports/<int:job_id>/", views.export_job, name="export_job"),
     path(

@@ -25,6 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from dramaturg.cards.models import Card
+from dramaturg.repertoire.models import Case
 from dramaturg.reports import exporters, services
 from dramaturg.reports.models import ExportJob
 from dramaturg.schools.models import School
@@ -49,6 +50,21 @@ def round_export(request: HttpRequest, round_id: int, key: str) -> HttpResponse:
         context = {"school": school, "object": round_, "exporter": exporter}
         return render(request, "reports/export_prepare.html", context)
     return exporter.response(round_, _language())
+
+
+@school_view(exporters.KIND_PERMS[exporters.CASE])
+@require_safe
+@never_cache
+def case_export(request: HttpRequest, case_id: int, key: str) -> HttpResponse:
+    """A repertoire case's discussion sheet as a file, for everyone who may read the case.
+    Here rather than in the repertoire, which sits below reports and never imports it."""
+    exporter = exporters.get(exporters.CASE, key)
+    school = request.school  # type: ignore[attr-defined]
+    case = get_in_school(Case.objects.select_related("school"), school, pk=case_id)
+    if exporter.background:
+        context = {"school": school, "object": case, "exporter": exporter}
+        return render(request, "reports/export_prepare.html", context)
+    return exporter.response(case, _language())
 
 
 @school_view(Perm.VIEW_SCHOOL)

@@ -36,5 +36,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
 }
 
 
+def role_label(role: str) -> str:
+    """The role's name in the active language; an unknown value as it is."""
+    return str(Role(role).label) if role in Role.values else role
+
+
 def role_has(role: str, perm: Perm) -> bool:
     return perm in ROLE_PERMISSIONS.get(role, frozenset())

@@ -35,8 +35,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from dramaturg.accounts.models import Invitation
-from dramaturg.accounts.services import InvitationError, invite_to_school
 from dramaturg.schools import services
+from dramaturg.schools.invitations import InvitationError, invite_to_school
 from dramaturg.schools.models import School
 from dramaturg.schools.roles import Perm
 from dramaturg.schools.spreadsheets import clean_text

@@ -9,7 +9,7 @@ record (`TeamChange`) with who made it and when. Two rules hold for each school 
   see that someone padded or reshaped their team before a round.
 
 `join_team`, `leave_team` and `record_leaving_school` do not check permission: their callers
-in `schools.services` and `accounts.services` (and the demo) have authorised already.
+in `schools.services` and `schools.invitations` (and the demo) have authorised already.
 `add_to_team`, `remove_from_team` and `make_primary` take the acting user and check
 `Perm.MANAGE_STAFF`.
 """

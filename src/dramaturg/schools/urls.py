@@ -1,10 +1,16 @@
 from django.urls import path
 
-from dramaturg.accounts import invitation_views
-from dramaturg.schools import staff_import_views, team_views, views
+from dramaturg.schools import invitation_views, staff_import_views, team_views, views
 
 app_name = "schools"
 urlpatterns = [
+    path("", views.home, name="start"),
+    # Under accounts/ as before: the link in every invitation e-mail sent so far.
+    path(
+        "accounts/invitation/<str:token>/",
+        invitation_views.accept_invitation,
+        name="accept_invitation",
+    ),
     path("s/<slug:school_slug>/", views.school_home, name="home"),
     path("s/<slug:school_slug>/staff/", views.staff_list, name="staff"),
     path("s/<slug:school_slug>/settings/", views.school_settings, name="settings"),

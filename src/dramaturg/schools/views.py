@@ -1,14 +1,15 @@
 """School and board pages. Thin: tenancy decorators authorise, services write."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dramaturg.cards.stages import STAGE_INFO
 from dramaturg.core.paging import paginate
+from dramaturg.core.stages import STAGE_INFO
 from dramaturg.schools import services
 from dramaturg.schools.forms import SchoolForm, SchoolSettingsForm, TeamForm
 from dramaturg.schools.models import Membership, School, TeamMembership
@@ -140,3 +141,19 @@ def school_settings(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("The school's settings have been saved."))
         return redirect("schools:home", school_slug=school.slug)
     return render(request, "schools/settings.html", {"school": school, "form": form})
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send a person with one place straight there; otherwise list their schools and boards."""
+    assert request.user.is_authenticated  # login_required
+    memberships = list(
+        Membership.objects.active().filter(user=request.user).select_related("school", "board")
+    )
+    if len(memberships) == 1:
+        only = memberships[0]
+        if only.school:
+            return redirect("schools:home", school_slug=only.school.slug)
+        if only.board:
+            return redirect("schools:board_home", board_slug=only.board.slug)
+    return render(request, "core/home.html", {"memberships": memberships})

@@ -14,8 +14,8 @@ from django.core.validators import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dramaturg.cards.models.content import TEXT_MAX
-from dramaturg.cards.stages import Stage
+from dramaturg.core.limits import TEXT_MAX
+from dramaturg.core.stages import Stage
 from dramaturg.sources.models import Source
 
 FIRST_YEAR = 1900

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from dramaturg.cards.stages import Stage
+from dramaturg.core.stages import Stage
 
 SOURCES_FILE = Path(__file__).resolve().parent / "data" / "sources.yaml"
 KINDS = ("book", "podcast", "video", "article", "website")

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from dramaturg.cards.stages import Stage
+from dramaturg.core.stages import Stage
 from dramaturg.schools.roles import Perm, role_has
 from dramaturg.schools.tenancy import school_view
 from dramaturg.sources import services

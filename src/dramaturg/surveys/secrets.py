@@ -26,8 +26,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.utils.encoding import force_bytes
 
-# No 0/O, 1/I/L, 5/S, 2/Z, 8/B: codes are read off paper and typed on phones.
-CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+from dramaturg.core.code_alphabet import CODE_ALPHABET
 
 
 def new_token() -> str:

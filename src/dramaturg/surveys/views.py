@@ -22,11 +22,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from dramaturg.core.paging import paginate
-from dramaturg.reports import scale_rows
 from dramaturg.schools.models import StudentGroup
 from dramaturg.schools.roles import Perm
 from dramaturg.schools.tenancy import get_in_school, school_view
-from dramaturg.surveys import code_sheet, results, services
+from dramaturg.surveys import code_sheet, results, scale_rows, services
 from dramaturg.surveys.forms import ClassForm, RoundForm
 from dramaturg.surveys.models import Round
 from dramaturg.surveys.services import RoundError

@@ -9,12 +9,11 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dramaturg.cards.stages import Stage
 from dramaturg.consent.models import AbstractSubject
 from dramaturg.core.localized import localized
+from dramaturg.core.stages import Stage
 
 TITLE_MAX = 200
-TEXT_MAX = 4000
 
 
 class Card(AbstractSubject):

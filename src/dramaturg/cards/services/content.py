@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from dramaturg.cards.errors import CardError, EditConflict, NotEditable
 from dramaturg.cards.models import Agreement, Card, Goal, Indicator, Intervention
-from dramaturg.cards.stages import Stage
 from dramaturg.cards.template_library import CardTemplate, get_template
+from dramaturg.core.stages import Stage
 from dramaturg.schools.models import School, Team
 from dramaturg.schools.roles import Perm
 from dramaturg.schools.tenancy import authorize_school

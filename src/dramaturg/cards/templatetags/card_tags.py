@@ -8,7 +8,7 @@ from django import template
 from django.db.models import Count
 
 from dramaturg.cards.models import Card
-from dramaturg.cards.stages import STAGE_INFO
+from dramaturg.core.stages import STAGE_INFO
 
 register = template.Library()
 

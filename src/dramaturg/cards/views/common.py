@@ -20,9 +20,9 @@ from django.utils.cache import patch_vary_headers
 from dramaturg.cards.errors import CardError, NotEditable
 from dramaturg.cards.models import Agreement, Card, Goal, Indicator, Intervention
 from dramaturg.cards.services.content import Item
-from dramaturg.cards.stages import STAGE_INFO
 from dramaturg.cards.views.panels import discussion_context
 from dramaturg.consent.models import SubjectState
+from dramaturg.core.stages import STAGE_INFO
 from dramaturg.schools.roles import Perm, role_has
 from dramaturg.schools.tenancy import get_in_school
 

@@ -12,8 +12,8 @@ from dramaturg.cards.forms import CardCreateForm, StageForm
 from dramaturg.cards.models import Card
 from dramaturg.cards.services import content
 from dramaturg.cards.snapshot import pick
-from dramaturg.cards.stages import STAGE_INFO, Stage
 from dramaturg.cards.views.common import can, card_context, card_url, get_card, stage_info
+from dramaturg.core.stages import STAGE_INFO, Stage
 from dramaturg.schools.roles import Perm
 from dramaturg.schools.tenancy import school_view
 

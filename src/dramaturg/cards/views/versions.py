@@ -17,9 +17,9 @@ from django.views.decorators.http import require_safe
 
 from dramaturg.cards.models import Card, CardVersion, ConsentAnswer
 from dramaturg.cards.snapshot import Snapshot, compare, pick, take_snapshot
-from dramaturg.cards.stages import Stage
 from dramaturg.cards.views.panels import ANSWERED, can, card_url, get_card, participants
 from dramaturg.consent.compare import compare_context
+from dramaturg.core.stages import Stage
 from dramaturg.schools.roles import Perm
 from dramaturg.schools.tenancy import school_view
 

@@ -16,7 +16,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dramaturg.cards.stages import Stage
+from dramaturg.core.stages import Stage
 from dramaturg.repertoire.models.codes import CodeTag, LadderClash
 
 MOMENT_TEXT_MAX = 2000

@@ -18,7 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dramaturg.cards.stages import Stage
+from dramaturg.core.stages import Stage
 from dramaturg.repertoire.errors import RepertoireError
 from dramaturg.repertoire.models import Case, CodeTag, Involved, LadderClash, Moment
 from dramaturg.repertoire.models.moments import CASE_TITLE_MAX

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from dramaturg.cards.stages import Stage
+from dramaturg.core.stages import Stage
 from dramaturg.repertoire.codes import author_key
 from dramaturg.repertoire.errors import RepertoireError
 from dramaturg.repertoire.models import CodeTag, Involved, LadderClash, Moment

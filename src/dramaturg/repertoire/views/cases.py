@@ -11,23 +11,19 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from dramaturg.cards.stages import Stage
 from dramaturg.core.paging import paginate
+from dramaturg.core.stages import Stage
 from dramaturg.repertoire.errors import RepertoireError
 from dramaturg.repertoire.models import Case, CodeTag, Entry, LadderClash
 from dramaturg.repertoire.services import cases as services
-from dramaturg.reports import exporters
 from dramaturg.schools.roles import Perm, role_has
 from dramaturg.schools.tenancy import get_in_school, school_view
 
@@ -192,7 +188,6 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "suggested": suggested,
         "privacy_note": services.PRIVACY_NOTE,
         "can_facilitate": facilitator,
-        "exporters": exporters.exporters_for(exporters.CASE),
         # The entries that answer this case; archived ones are no longer the team's answer.
         "entries": case.entries.exclude(state=Entry.State.ARCHIVED).order_by("title_nl"),
     }
@@ -259,17 +254,3 @@ def case_delete(request: HttpRequest, case_id: int) -> HttpResponse:
         return redirect("repertoire:cases", school.slug)
     context = {"school": case.school, "case": case, "count": case.moments.count()}
     return render(request, "repertoire/cases/delete.html", context)
-
-
-@school_view(exporters.KIND_PERMS[exporters.CASE])
-@require_safe
-@never_cache
-def case_export(request: HttpRequest, case_id: int, key: str) -> HttpResponse:
-    """The discussion sheet as a file, for everyone who may read the case."""
-    exporter = exporters.get(exporters.CASE, key)
-    case = get_case(request, case_id)
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    if exporter.background:
-        context = {"school": case.school, "object": case, "exporter": exporter}
-        return render(request, "reports/export_prepare.html", context)
-    return exporter.response(case, language)

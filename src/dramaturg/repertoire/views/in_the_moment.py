@@ -13,11 +13,9 @@ from django.views.decorators.http import require_safe
 
 from dramaturg.core.paging import paginate
 from dramaturg.repertoire.adopted import adopted_entries, search
-from dramaturg.repertoire.booklet import RepertoireBooklet
 from dramaturg.repertoire.models import CodeTag, Ladder
 from dramaturg.repertoire.snapshot import labels
 from dramaturg.repertoire.views.common_entries import can, language
-from dramaturg.reports import exporters
 from dramaturg.schools.roles import Perm
 from dramaturg.schools.tenancy import school_view
 
@@ -56,6 +54,5 @@ def index(request: HttpRequest) -> HttpResponse:
             "filtered": bool(query or ladder or code),
             "labels": labels(),
             "can_create": can(request, Perm.FACILITATE),
-            "booklet": exporters.get(exporters.REPERTOIRE, RepertoireBooklet.key),
         },
     )

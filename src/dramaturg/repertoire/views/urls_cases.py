@@ -20,9 +20,4 @@ urlpatterns: list[URLPattern] = [
         cases.case_remove_moment,
         name="case_remove_moment",
     ),
-    path(
-        "s/<slug:school_slug>/cases/<int:case_id>/export/<str:key>/",
-        cases.case_export,
-        name="case_export",
-    ),
 ]

@@ -21,7 +21,7 @@ register = template.Library()
 DIRECT_URLS = {
     exporters.ROUND: "reports:round_export",
     exporters.CARD: "reports:card_export",
-    exporters.CASE: "repertoire:case_export",
+    exporters.CASE: "reports:case_export",
 }
 
 

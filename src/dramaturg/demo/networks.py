@@ -18,13 +18,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from dramaturg.cards.models import Card
+from dramaturg.demo.data import DemoBuilder, SchoolSpec
+from dramaturg.demo.surveys import build_survey_demo
 from dramaturg.networks import conversations, library, services
 from dramaturg.networks.access import ensure_board_network
 from dramaturg.networks.models import Network, NetworkInvitation, NetworkSchool
-from dramaturg.schools.demo_data import DemoBuilder, SchoolSpec
 from dramaturg.schools.models import Board, Membership, School, Team
 from dramaturg.schools.roles import Role
-from dramaturg.surveys.demo import build_survey_demo
 
 PARTNER_BOARD = ("Stichting Wad en Weide", "wad-en-weide")
 PARTNER_SCHOOLS = (

@@ -24,7 +24,7 @@ from dramaturg.repertoire.services.starter import copy_starter
 from dramaturg.schools.models import Membership, School, SchoolYear
 from dramaturg.schools.roles import Role
 
-MOMENTS_FILE = Path(__file__).resolve().parent / "demo_moments.yaml"
+MOMENTS_FILE = Path(__file__).resolve().parent / "repertoire_moments.yaml"
 
 
 def demo_moments() -> list[dict[str, Any]]:

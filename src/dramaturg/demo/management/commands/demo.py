@@ -13,10 +13,8 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
-from dramaturg.cards.demo import build_card_demo
-from dramaturg.networks.demo import CROSS_NETWORK, PARTNER_BOARD, build_network_demo
-from dramaturg.repertoire.demo import build_repertoire_demo
-from dramaturg.schools.demo_data import (
+from dramaturg.demo.cards import build_card_demo
+from dramaturg.demo.data import (
     ACCOUNTS,
     BOARD_NAME,
     DEMO_PASSWORD,
@@ -25,8 +23,10 @@ from dramaturg.schools.demo_data import (
     DemoSummary,
     demo_exists,
 )
+from dramaturg.demo.networks import CROSS_NETWORK, PARTNER_BOARD, build_network_demo
+from dramaturg.demo.repertoire import build_repertoire_demo
+from dramaturg.demo.surveys import build_survey_demo
 from dramaturg.schools.models import Team
-from dramaturg.surveys.demo import build_survey_demo
 
 ROLE_WORDS = {
     "board_admin": "board administrator",

@@ -1,4 +1,5 @@
-"""Writes for accounts: inviting people to a school or board, accepting and revoking invitations.
+"""Invitations into a school or board (with schools, because accounts sits below schools):
+inviting people to a school or board, accepting and revoking invitations.
 
 An invitation is a single-use link. Only the sha256 of its token is stored; the token itself
 exists only in the e-mail (and, transiently, as `invitation.token` on the object a service
@@ -28,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dramaturg.accounts.models import Invitation, User, hash_token, new_token, normalize_email
 from dramaturg.schools.models import Board, Membership, School, Team
-from dramaturg.schools.roles import SCHOOL_ROLES, Perm, Role
+from dramaturg.schools.roles import SCHOOL_ROLES, Perm, Role, role_label
 from dramaturg.schools.services import ensure_board_membership, ensure_school_membership
 from dramaturg.schools.tenancy import authorize_board, authorize_school
 
@@ -225,7 +226,7 @@ def _expiry() -> dt.datetime:
 
 
 def invitation_url(token: str) -> str:
-    return settings.BASE_URL + reverse("accounts:invitation", args=[token])
+    return settings.BASE_URL + reverse("schools:accept_invitation", args=[token])
 
 
 def send_invitation(
@@ -237,7 +238,7 @@ def send_invitation(
         context = {
             "invitation": invitation,
             "place": invitation.school or invitation.board,
-            "role": invitation.role_label,
+            "role": role_label(invitation.role),
             "inviter": getattr(inviter, "display_name", "") or "",
             "url": invitation_url(token),
         }

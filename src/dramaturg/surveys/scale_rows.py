@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from dramaturg.analysis.change import change_from_summary
 from dramaturg.core.localized import pick_text
-from dramaturg.reports import judgements
+from dramaturg.surveys import judgements
 from dramaturg.surveys.results import Figure, RoundResults, ScaleResult, shown
 
 

@@ -1,6 +1,6 @@
 """Invitation pages: a leader invites staff, a board admin invites leaders, the invitee accepts.
 
-Thin views: the tenancy decorators authorise, `accounts.services` writes, and the typed
+Thin views: the tenancy decorators authorise, `schools.invitations` writes, and the typed
 `InvitationError`s become a friendly page or message in the reader's language.
 """
 
@@ -19,11 +19,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from dramaturg.accounts import services
-from dramaturg.accounts.forms import AcceptInvitationForm, InvitationForm, LeaderInvitationForm
+from dramaturg.accounts.forms import AcceptInvitationForm
 from dramaturg.accounts.models import Invitation, normalize_email
-from dramaturg.accounts.services import InvitationError
-from dramaturg.schools.roles import Perm, Role
+from dramaturg.schools import invitations as services
+from dramaturg.schools.invitation_forms import InvitationForm, LeaderInvitationForm
+from dramaturg.schools.invitations import InvitationError
+from dramaturg.schools.roles import Perm, Role, role_label
 from dramaturg.schools.tenancy import board_view, get_in_school, school_view
 
 # Gone (410) for a link that existed but can no longer be used; 404 for one we never made.
@@ -190,7 +191,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         {
             "invitation": invitation,
             "place": invitation.school or invitation.board,
-            "role": invitation.role_label,
+            "role": role_label(invitation.role),
             "state": state,
             "form": form,
             "login_url": reverse("accounts:login") + "?" + urlencode({"next": request.path}),

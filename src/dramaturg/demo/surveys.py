@@ -26,7 +26,7 @@ from itertools import cycle
 from django.utils import timezone
 
 from dramaturg.cards.models import Card
-from dramaturg.schools.demo_data import ACCOUNTS, at_nine
+from dramaturg.demo.data import ACCOUNTS, at_nine
 from dramaturg.schools.models import (
     Membership,
     School,
