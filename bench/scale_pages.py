@@ -26,6 +26,7 @@ class Kind:
     sizes: list[int] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     process_first: float | None = None  # ms of the warm-up object's first view
+    prepared: list[float] = field(default_factory=list)  # s the worker took after a cold view
 
 
 def spread(items: list[Any], size: Callable[[Any], int]) -> tuple[list[Any], Any]:
