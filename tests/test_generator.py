@@ -17,7 +17,7 @@ from django.urls import reverse
 from dramaturg.cards.models import Card
 from dramaturg.cards.snapshot import take_snapshot
 from dramaturg.generator.network import generate
-from dramaturg.networks.models import Network, NetworkSchool, PublishedCard
+from dramaturg.networks.models import Network, NetworkSchool, PublishedCard, PublishedEntry
 from dramaturg.repertoire.models import CodeTag, Entry, Moment
 from dramaturg.repertoire.snapshot import take_snapshot as take_entry_snapshot
 from dramaturg.schools.models import Board, Membership, School
@@ -185,3 +185,21 @@ def client_for_generated():
         return client
 
     return make
+
+
+def test_publications_carry_the_library_columns(db):
+    """The library lists and searches a publication by its stored columns, as publishing fills
+    them (the title of the version, a card's stage, the searchable text): so does the
+    generator, or the library would fall back on reading every snapshot."""
+    generate(3, 1, seed=1, prefix="t", today=TODAY)  # this seed publishes cards and entries
+    cards = list(PublishedCard.objects.select_related("version__card"))
+    entries = list(PublishedEntry.objects.select_related("version"))
+    assert cards
+    assert entries
+    for publication in cards:
+        assert publication.title_nl == publication.version.snapshot["title"]["nl"]
+        assert publication.stage == publication.version.card.stage
+        assert publication.title_nl in publication.search_text
+    for publication in entries:
+        assert publication.title_nl == publication.version.snapshot["title"]["nl"]
+        assert publication.title_nl in publication.search_text

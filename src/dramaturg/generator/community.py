@@ -24,6 +24,7 @@ from dramaturg.demo.repertoire import CASES, demo_moments
 from dramaturg.generator.bulk import at, copy_rows, create
 from dramaturg.generator.cards import CardPlan
 from dramaturg.generator.people import SchoolPeople
+from dramaturg.networks.library_search import card_columns, columns, entry_texts
 from dramaturg.networks.models import (
     Network,
     NetworkGuest,
@@ -43,6 +44,7 @@ from dramaturg.repertoire.models import (
     EntryVersion,
     Moment,
 )
+from dramaturg.repertoire.models.entries import ENTRY_TEXTS
 from dramaturg.repertoire.services.starter import starter_origin
 from dramaturg.repertoire.snapshot import take_snapshot
 from dramaturg.repertoire.starter_set import starter_entries
@@ -140,6 +142,8 @@ class CommunityWriter:
                                 show_school=bool(self.rng.random() < 0.6),
                                 published_by=leader,
                                 published_at=published,
+                                # The library's columns, as publishing stores them.
+                                **card_columns(version),
                             )
                         )
         for group in groups:
@@ -377,6 +381,7 @@ class CommunityWriter:
                     show_school=True,
                     published_by=group.leader.user,
                     published_at=min(version.adopted_at + dt.timedelta(days=3), at(self.today)),
+                    **columns(version.snapshot, entry_texts(version.snapshot, ENTRY_TEXTS)),
                 )
                 for version, group in publications
             ),
