@@ -136,14 +136,10 @@ class NetworkGuest(models.Model):
         return f"{self.user} · {self.network}"
 
 
-class PublishedCard(models.Model):
-    """An adopted card version shared in a network's library; withdrawing keeps the row (and
-    the credit in schools that copied it) but takes it out of the library."""
+class Publication(models.Model):
+    """A version shared in a network's library (a card's or a repertoire entry's); withdrawing
+    keeps the row (and the credit in schools that copied it) but takes it out of the library."""
 
-    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="library")
-    version = models.ForeignKey(
-        "cards.CardVersion", on_delete=models.CASCADE, related_name="publications"
-    )
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
     show_school = models.BooleanField(_("show our school's name"), default=False)
     published_by = models.ForeignKey(
@@ -153,17 +149,30 @@ class PublishedCard(models.Model):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     # Copies of the published version's title (both languages, the reader's choice falling
     # back to Dutch) and of all its texts, so the library lists, filters and searches in the
-    # database instead of decoding every snapshot (`library.library_columns`).
+    # database instead of decoding every snapshot (`library_search.columns`).
     title_nl = models.CharField(max_length=300, blank=True)
     title_en = models.CharField(max_length=300, blank=True)
     search_text = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-published_at"]
+
+    def __str__(self) -> str:
+        return f"{self.version} in {self.network}"  # type: ignore[attr-defined]
+
+
+class PublishedCard(Publication):
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="library")
+    version = models.ForeignKey(
+        "cards.CardVersion", on_delete=models.CASCADE, related_name="publications"
+    )
     # The card's stage when it was published, for the library's stage filter.
     stage = models.CharField(max_length=20, blank=True)
 
-    class Meta:
+    class Meta(Publication.Meta):
         verbose_name = _("published card")
         verbose_name_plural = _("published cards")
-        ordering = ["-published_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["network", "version"],
@@ -173,35 +182,16 @@ class PublishedCard(models.Model):
         ]
         indexes = [models.Index(fields=["network", "stage"], name="library_network_stage")]
 
-    def __str__(self) -> str:
-        return f"{self.version} in {self.network}"
 
-
-class PublishedEntry(models.Model):
-    """An adopted repertoire entry version shared in a network's library, like a card."""
-
+class PublishedEntry(Publication):
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="entry_library")
     version = models.ForeignKey(
         "repertoire.EntryVersion", on_delete=models.CASCADE, related_name="publications"
     )
-    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
-    show_school = models.BooleanField(_("show our school's name"), default=False)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    published_at = models.DateTimeField(default=timezone.now)
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
-    # Copies of the published version's title (both languages, the reader's choice falling
-    # back to Dutch) and of all its texts, so the library lists, filters and searches in the
-    # database instead of decoding every snapshot (`library.library_columns`).
-    title_nl = models.CharField(max_length=300, blank=True)
-    title_en = models.CharField(max_length=300, blank=True)
-    search_text = models.TextField(blank=True)
 
-    class Meta:
+    class Meta(Publication.Meta):
         verbose_name = _("published repertoire entry")
         verbose_name_plural = _("published repertoire entries")
-        ordering = ["-published_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["network", "version"],
@@ -209,9 +199,6 @@ class PublishedEntry(models.Model):
                 name="one_live_publication_per_entry_version",
             )
         ]
-
-    def __str__(self) -> str:
-        return f"{self.version} in {self.network}"
 
 
 class Post(models.Model):
